@@ -1,0 +1,251 @@
+"""Parse and validate card source files (TOML front matter + Markdown body)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem
+from .model import AUDIENCES, CATEGORIES, Card, Source
+
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# [[card-id]] and [text](card:card-id) in a body.
+WIKI_LINK_RE = re.compile(r"\[\[([^\]\n]*)\]\]")
+CARD_URL_RE = re.compile(r"\]\(card:([^)\s]*)\)")
+
+REQUIRED = ("id", "title", "category", "audience", "summary", "reviewed", "sources")
+OPTIONAL = ("keywords", "related")
+SOURCE_FIELDS = ("cite", "pmid", "pmcid", "doi", "url")
+FENCE = "+++"
+
+
+@dataclass
+class CardSource:
+    """A parsed card file: the card and where its parts sit, for error messages."""
+
+    card: Card
+    path: str
+    body_line: int  # line number of the body's first line
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        """The line of a front-matter key, or the file's first line."""
+        return self.key_lines.get(key, 1)
+
+
+def body_links(body: str) -> list[tuple[str, int]]:
+    """Card ids the body links to, each with its line offset inside the body (0-based)."""
+    found = []
+    for lineno, text in enumerate(body.splitlines()):
+        for m in WIKI_LINK_RE.finditer(text):
+            found.append((m.group(1).strip(), lineno))
+        for m in CARD_URL_RE.finditer(text):
+            found.append((m.group(1).strip(), lineno))
+    return found
+
+
+def _key_lines(front: str, first_line: int) -> dict[str, int]:
+    lines: dict[str, int] = {}
+    for offset, text in enumerate(front.splitlines()):
+        m = re.match(r"\s*(\[\[)?\s*([A-Za-z0-9_-]+)", text)
+        if m and m.group(2) not in lines:
+            lines[m.group(2)] = first_line + offset
+    return lines
+
+
+def _check_str(meta: dict[str, Any], key: str, problems: list[str]) -> str:
+    value = meta.get(key)
+    if not isinstance(value, str):
+        problems.append(f"'{key}' must be a string, not {type(value).__name__}")
+        return ""
+    if not value.strip():
+        problems.append(f"'{key}' is empty")
+    return value.strip()
+
+
+def _check_str_list(meta: dict[str, Any], key: str, problems: list[str]) -> tuple[str, ...]:
+    value = meta.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.append(f"'{key}' must be a list of strings")
+        return ()
+    return tuple(v.strip() for v in value if v.strip())
+
+
+def parse_card(path: Path, rel: str | None = None) -> tuple[CardSource | None, list[Problem]]:
+    """Parse one card file; return it (or None) and every problem found in it."""
+    name = rel or str(path)
+    problems: list[Problem] = []
+
+    def add(line: int, message: str) -> None:
+        problems.append(Problem(name, line, message))
+
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        add(line, "the file is not UTF-8 text; save it as UTF-8")
+        return None, problems
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != FENCE:
+        add(1, "the file must start with a '+++' line (TOML front matter)")
+        return None, problems
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == FENCE)
+    except StopIteration:
+        add(1, "the front matter has no closing '+++' line")
+        return None, problems
+    front = "\n".join(lines[1:end])
+    body = "\n".join(lines[end + 1 :]).strip("\n")
+    body_line = end + 2
+    try:
+        meta = tomllib.loads(front)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"at line (\d+)", str(exc))
+        line = int(m.group(1)) + 1 if m else 2
+        reason = re.sub(r" \(at line.*", "", str(exc))
+        add(line, f"bad TOML: {reason}")
+        return None, problems
+    key_lines = _key_lines(front, 2)
+
+    def line_of(key: str) -> int:
+        return key_lines.get(key, 1)
+
+    for key in meta:
+        if key not in REQUIRED + OPTIONAL:
+            add(line_of(key), f"unknown field '{key}'")
+    for key in REQUIRED:
+        if key not in meta:
+            add(1, f"missing field '{key}'")
+
+    local: list[tuple[str, str]] = []
+
+    def check(key: str, fn: Any) -> Any:
+        found: list[str] = []
+        value = fn(meta, key, found)
+        local.extend((key, f) for f in found)
+        return value
+
+    card_id = check("id", _check_str) if "id" in meta else ""
+    if card_id and not ID_RE.match(card_id):
+        local.append(("id", f"id '{card_id}' must be lowercase letters, digits and dashes"))
+    title = check("title", _check_str) if "title" in meta else ""
+    summary = check("summary", _check_str) if "summary" in meta else ""
+    category = check("category", _check_str) if "category" in meta else ""
+    if category and category not in CATEGORIES:
+        local.append(("category", f"unknown category '{category}' (one of: {', '.join(CATEGORIES)})"))
+    audience = check("audience", _check_str) if "audience" in meta else ""
+    if audience and audience not in AUDIENCES:
+        local.append(("audience", f"unknown audience '{audience}' (clinician or patient)"))
+    keywords = check("keywords", _check_str_list)
+    related = check("related", _check_str_list)
+    reviewed = meta.get("reviewed")
+    if "reviewed" in meta and (not isinstance(reviewed, dt.date) or isinstance(reviewed, dt.datetime)):
+        local.append(("reviewed", "'reviewed' must be a date written as YYYY-MM-DD, without quotes"))
+        reviewed = None
+
+    sources: list[Source] = []
+    raw_sources = meta.get("sources")
+    if "sources" in meta:
+        if not isinstance(raw_sources, list) or not raw_sources:
+            local.append(("sources", "no sources: add at least one [[sources]] entry with 'cite'"))
+        else:
+            for n, entry in enumerate(raw_sources, 1):
+                if not isinstance(entry, dict):
+                    local.append(("sources", f"source {n} must be a [[sources]] table"))
+                    continue
+                for key in entry:
+                    if key not in SOURCE_FIELDS:
+                        local.append(("sources", f"source {n}: unknown field '{key}'"))
+                bad = [k for k in SOURCE_FIELDS if k in entry and not isinstance(entry[k], str)]
+                for key in bad:
+                    local.append(("sources", f"source {n}: '{key}' must be a string"))
+                cite = entry.get("cite")
+                if not isinstance(cite, str) or not cite.strip():
+                    local.append(("sources", f"source {n} has no 'cite'"))
+                    continue
+                sources.append(
+                    Source(**{k: str(entry[k]).strip() for k in SOURCE_FIELDS if k in entry and k not in bad})
+                )
+    for key, message in local:
+        add(line_of(key), message)
+
+    if not body.strip():
+        add(body_line - 1, "the body is empty: write the card's text after the closing '+++'")
+    if card_id and ID_RE.match(card_id) and card_id != path.stem:
+        add(line_of("id"), f"id '{card_id}' does not match the file name '{path.name}'")
+    if category in CATEGORIES and path.parent.name != category:
+        add(line_of("category"), f"category '{category}' does not match the folder '{path.parent.name}'")
+
+    if any(not p.warning for p in problems):
+        return None, problems
+    assert isinstance(reviewed, dt.date)
+    card = Card(
+        id=card_id,
+        title=title,
+        category=category,
+        audience=audience,
+        summary=summary,
+        body=body,
+        reviewed=reviewed,
+        keywords=keywords,
+        related=related,
+        sources=tuple(sources),
+        path=name,
+    )
+    return CardSource(card, name, body_line, key_lines), problems
+
+
+def card_files(cards_dir: Path) -> list[Path]:
+    """Every card file under a cards folder, in a stable order."""
+    return sorted(cards_dir.rglob("*.md"), key=lambda p: p.relative_to(cards_dir).as_posix())
+
+
+def check_links(parsed: Iterable[CardSource], known: set[str]) -> list[Problem]:
+    """Problems for related ids and body links that name no card."""
+    problems = []
+    for src in parsed:
+        for target in src.card.related:
+            if target not in known:
+                problems.append(Problem(src.path, src.line_of("related"), f"related card '{target}' does not exist"))
+        for target, offset in body_links(src.card.body):
+            if target not in known:
+                problems.append(Problem(src.path, src.body_line + offset, f"link to unknown card '{target}'"))
+    return problems
+
+
+def display_path(path: Path) -> str:
+    """A path as the user should see it in a message: relative to the working folder when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def load_cards(cards_dir: Path) -> tuple[list[CardSource], list[Problem]]:
+    """Parse and validate every card under a folder; return the cards and all problems."""
+    parsed: list[CardSource] = []
+    problems: list[Problem] = []
+    files = card_files(cards_dir)
+    if not files:
+        problems.append(Problem(str(cards_dir), 1, "no card files (*.md) found"))
+    for path in files:
+        src, found = parse_card(path, display_path(path))
+        problems.extend(found)
+        if src:
+            parsed.append(src)
+    seen: dict[str, CardSource] = {}
+    for src in parsed:
+        first = seen.setdefault(src.card.id, src)
+        if first is not src:
+            problems.append(
+                Problem(src.path, src.line_of("id"), f"duplicate id '{src.card.id}' (also in {first.path})")
+            )
+    problems.extend(check_links(parsed, set(seen)))
+    return parsed, problems

@@ -1,0 +1,269 @@
+"""The command line: thin click commands over the same functions the window uses."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import CardError, KetarefError
+from .model import AUDIENCES, CATEGORIES, CATEGORY_LABELS
+
+log = logging.getLogger(__name__)
+
+
+class Failure(click.ClickException):
+    """A user-facing problem: one line on stderr, exit 1."""
+
+    def format_message(self) -> str:
+        return self.message
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn KetaRef errors into one clear line and exit 1 (card errors list every problem first)."""
+    try:
+        yield
+    except CardError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        raise Failure(f"Error: {exc}") from exc
+    except KetarefError as exc:
+        raise Failure(f"Error: {exc}") from exc
+
+
+def _progress(label: str) -> tuple[Callable[[int, int], None] | None, Callable[[], None]]:
+    """A terminal progress bar for long builds (nothing when stderr is not a terminal)."""
+    if not sys.stderr.isatty():
+        return None, lambda: None
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in state:
+            state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr)
+            state["bar"].__enter__()
+            state["done"] = 0
+        state["bar"].update(done - state["done"])
+        state["done"] = done
+
+    def finish() -> None:
+        if "bar" in state:
+            state["bar"].__exit__(None, None, None)
+
+    return update, finish
+
+
+def _notice(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def open_current(ctx: click.Context) -> Any:
+    """Open the pack chosen by --pack, KETAREF_PACK or the default (built on first use)."""
+    from .defaults import resolve_pack
+    from .store import open_pack
+
+    update, finish = _progress("Building the default pack")
+    try:
+        path = resolve_pack(ctx.obj.get("pack"), progress=update, notice=_notice)
+    finally:
+        finish()
+    return open_pack(path)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--pack", "pack_path", type=click.Path(dir_okay=False), help="Pack file to use (default: KETAREF_PACK, else the bundled pack).")
+@click.version_option(__version__, "--version", prog_name="ketaref", message="%(prog)s %(version)s")
+@click.pass_context
+def main(ctx: click.Context, pack_path: str | None) -> None:
+    """KetaRef: offline reference on ketamine and esketamine for depression.
+
+    With no command, opens the desktop app.
+    """
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    ctx.ensure_object(dict)
+    ctx.obj["pack"] = pack_path
+    if ctx.invoked_subcommand is None:
+        from .gui.app import run
+
+        with user_errors():
+            sys.exit(run(pack_path))
+
+
+@main.command("pack")
+@click.option("--source", type=click.Path(file_okay=False, path_type=Path), help="Folder laid out like resources/ (cards/, synonyms.toml). Default: the bundled resources.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Pack file to write. Default: the default pack in the user cache.")
+def pack_cmd(source: Path | None, output: Path | None) -> None:
+    """Validate the cards and build a pack file (atomically: a failed build keeps the old pack)."""
+    from .pack import build
+    from .paths import cached_pack, resources_dir
+
+    source = source or resources_dir()
+    output = output or cached_pack()
+    update, finish = _progress("Rendering cards")
+    with user_errors():
+        try:
+            meta = build(source, output, update)
+        finally:
+            finish()
+    click.echo(f"Built {meta['cards']} cards into {output} (content version {meta['content_version']}).")
+
+
+def _mark(snippet: str) -> str:
+    import html
+
+    text = re.sub(r"<mark>(.*?)</mark>", lambda m: click.style(m.group(1), bold=True, fg="yellow"), snippet)
+    return html.unescape(text)
+
+
+@main.command("search")
+@click.argument("query", nargs=-1)
+@click.option("--category", type=click.Choice(CATEGORIES), help="Only cards of this category.")
+@click.option("--audience", type=click.Choice(AUDIENCES), help="Only clinician cards or patient handouts.")
+@click.option("--limit", type=click.IntRange(1, 500), default=10, show_default=True, help="Most results to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.pass_context
+def search_cmd(ctx: click.Context, query: tuple[str, ...], category: str | None, audience: str | None, limit: int, as_json: bool) -> None:
+    """Search the cards (words match as prefixes; abbreviations and typos are forgiven)."""
+    text = " ".join(query)
+    with user_errors():
+        with open_current(ctx) as pack:
+            found = pack.search(text, limit=limit, category=category, audience=audience)
+    if as_json:
+        payload = {
+            "query": found.query,
+            "corrected_query": found.corrected_query,
+            "results": [
+                {"id": h.id, "title": h.title, "category": h.category, "audience": h.audience, "snippet": h.snippet, "score": h.score}
+                for h in found.results
+            ],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    if found.corrected_query:
+        click.echo(f'Showing results for "{found.corrected_query}" (nothing matched "{text}").')
+    if not found.results:
+        if text.strip():
+            click.echo(f'No cards match "{text}".')
+        return
+    for n, hit in enumerate(found.results, 1):
+        badge = "  [patient handout]" if hit.audience == "patient" else ""
+        click.echo(f"{n:>2}. {click.style(hit.title, bold=True)}  ({CATEGORY_LABELS[hit.category]}){badge}  {hit.id}")
+        click.echo(f"    {_mark(hit.snippet)}")
+
+
+@main.command("show")
+@click.argument("card_id")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html"]), default="text", show_default=True, help="Output format.")
+@click.pass_context
+def show_cmd(ctx: click.Context, card_id: str, fmt: str) -> None:
+    """Print one card by id."""
+    from .render import card_document, strip_card_links
+
+    with user_errors():
+        with open_current(ctx) as pack:
+            card = pack.card(card_id)
+            titles = pack.titles()
+    if fmt == "html":
+        body = card_document(card, titles, review_due=card.review_due())
+        click.echo(f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{card.title}</title></head><body>\n{body}\n</body></html>')
+        return
+    if fmt == "markdown":
+        click.echo(card.body)
+        return
+    click.echo(click.style(card.title, bold=True))
+    audience = ", patient handout" if card.is_handout else ""
+    click.echo(f"{CATEGORY_LABELS[card.category]}{audience} | {card.id}\n")
+    click.echo(card.summary + "\n")
+    click.echo(strip_card_links(card.body) + "\n")
+    if card.related:
+        click.echo("Related: " + ", ".join(card.related) + "\n")
+    click.echo("Sources:")
+    for n, source in enumerate(card.sources, 1):
+        link = source.link()
+        click.echo(f"  {n}. {source.cite}" + (f" {link}" if link else ""))
+    due = " (due for review)" if card.review_due() else ""
+    click.echo(f"\nLast reviewed {card.reviewed.isoformat()}{due}")
+
+
+@main.command("info")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+def info_cmd(ctx: click.Context, as_json: bool) -> None:
+    """Describe the pack in use: versions, build date, cards per category."""
+    with user_errors():
+        with open_current(ctx) as pack:
+            pack.verify()
+            info = pack.info()
+            path = pack.path
+    if as_json:
+        click.echo(json.dumps(info, indent=2))
+        return
+    click.echo(f"Pack:            {path}")
+    click.echo(f"Content version: {info['content_version']}")
+    click.echo(f"Built:           {info['built_at']}")
+    click.echo(f"Schema version:  {info['schema_version']}")
+    click.echo(f"Content SHA-256: {info['content_sha256']}")
+    click.echo(f"Cards:           {info['cards']}")
+    for name, count in info["categories"].items():
+        click.echo(f"  {CATEGORY_LABELS[name]:<20} {count}")
+
+
+@main.command("handout")
+@click.argument("card_ids", nargs=-1, required=True, metavar="ID [ID ...]")
+@click.option("--output", "-o", required=True, type=click.Path(path_type=Path), help="PDF file to write.")
+@click.option("--clinic", default="", help="Clinic name for the page header.")
+@click.option("--phone", default="", help="Clinic phone for the header and the questions box.")
+@click.option("--logo", type=click.Path(path_type=Path), help="Logo image (PNG or JPEG) for the header.")
+@click.option("--large-print", is_flag=True, help="16 pt body text.")
+@click.option("--paper", type=click.Choice(["letter", "a4"]), default="letter", show_default=True, help="Paper size.")
+@click.pass_context
+def handout_cmd(
+    ctx: click.Context, card_ids: tuple[str, ...], output: Path, clinic: str, phone: str, logo: Path | None, large_print: bool, paper: str
+) -> None:
+    """Print cards (patient handouts or reference sheets) to one PDF, each starting on a new page."""
+    from .handout import PrintOptions, check_logo, ensure_app, write_pdf
+
+    with user_errors():
+        with open_current(ctx) as pack:
+            missing = [i for i in card_ids if not pack.has_card(i)]
+            if missing:
+                raise KetarefError(f"No card with id {', '.join(repr(m) for m in missing)} in this pack; nothing was written.")
+            cards = [pack.card(i) for i in card_ids]
+            titles = pack.titles()
+        ensure_app()
+        check_logo(logo)
+        options = PrintOptions(clinic=clinic, phone=phone, logo=logo, large_print=large_print, paper=paper)
+        pages = write_pdf(cards, output, options, titles)
+    click.echo(f"Wrote {output} ({pages} page{'s' if pages != 1 else ''}).")
+
+
+@main.command("lint")
+@click.option("--source", type=click.Path(file_okay=False, path_type=Path), help="Folder laid out like resources/. Default: the bundled resources.")
+def lint_cmd(source: Path | None) -> None:
+    """Check the card sources: format, links, sources, review dates, handout reading grade."""
+    from .lint import MAX_HANDOUT_GRADE, lint
+    from .paths import resources_dir
+
+    with user_errors():
+        report = lint(source or resources_dir())
+    for problem in report.problems:
+        click.echo(str(problem), err=not problem.warning)
+    for card_id, (path, grade) in sorted(report.grades.items()):
+        verdict = "ok" if grade <= MAX_HANDOUT_GRADE else "too hard"
+        click.echo(f"{path}: reading grade {grade} (Flesch-Kincaid, {verdict})")
+    summary = f"{report.cards} cards: {len(report.errors)} error(s), {len(report.warnings)} warning(s)."
+    if report.errors:
+        raise Failure(summary)
+    click.echo(summary)
+
+
+if __name__ == "__main__":
+    main()

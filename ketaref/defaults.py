@@ -1,0 +1,61 @@
+"""Which pack to open: --pack, else KETAREF_PACK, else the default pack built from the bundled resources."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from . import __version__
+from .paths import bundled_pack, cached_pack, resources_dir
+
+log = logging.getLogger(__name__)
+
+
+def _meta(path: Path) -> dict[str, str]:
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            return dict(conn.execute("SELECT key, value FROM meta"))
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return {}
+
+
+def is_current(pack: Path, resources: Path) -> bool:
+    """True when a pack was built from exactly these resources by this version of KetaRef."""
+    from .pack import source_digest
+
+    if not pack.is_file():
+        return False
+    meta = _meta(pack)
+    return meta.get("content_sha256") == source_digest(resources) and meta.get("builder_version") == __version__
+
+
+def default_pack(progress: Callable[[int, int], None] | None = None, notice: Callable[[str], None] | None = None) -> Path:
+    """The default pack: the prebuilt one in the bundle, else one built into the user cache (again when stale)."""
+    resources = resources_dir()
+    bundled = bundled_pack()
+    if is_current(bundled, resources):
+        return bundled
+    target = cached_pack()
+    if not is_current(target, resources):
+        from .pack import build
+
+        if notice:
+            notice(f"Building the default pack from {resources} into {target} ...")
+        build(resources, target, progress)
+    return target
+
+
+def resolve_pack(explicit: str | os.PathLike[str] | None = None, **kwargs: Callable[..., None] | None) -> Path:
+    """The pack to use: an explicit path, else KETAREF_PACK, else the default pack."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("KETAREF_PACK")
+    if env:
+        return Path(env)
+    return default_pack(**kwargs)

@@ -1,0 +1,378 @@
+"""Print layout for cards and patient handouts: the same pages on a printer and in a PDF.
+
+Header with the clinic's name, phone and logo; the card; a "Questions? Call ..." box on handouts;
+a footer with the print date, the last-reviewed date, "Page N of M" and a one-line note. Uses Qt's
+QTextDocument on a QPagedPaintDevice (QPrinter or QPdfWriter); with no display the offscreen
+platform is chosen, so the command line prints on a server too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import KetarefError
+from .model import Card
+from .render import BOX_EMPTY, card_document
+
+log = logging.getLogger(__name__)
+
+PAPERS = ("letter", "a4")
+LARGE_PRINT_PT = 16.0
+MIN_FORM_PT = 8.5  # a tick-box form shrinks to this at the least to fit one page
+FONT_FAMILIES = ["Helvetica", "Arial", "Liberation Sans", "DejaVu Sans"]
+HANDOUT_NOTE = "This sheet does not replace advice from your care team."
+CLINICIAN_NOTE = "For clinicians. Not a substitute for clinical judgement or the current product label."
+
+
+@dataclass(frozen=True)
+class PrintOptions:
+    """What the clinic adds to a printed page, and how large the print is."""
+
+    clinic: str = ""
+    phone: str = ""
+    logo: Path | None = None
+    large_print: bool = False
+    paper: str = "letter"
+    base_pt: float = 12.0
+    printed_on: dt.date | None = None
+
+    @property
+    def body_pt(self) -> float:
+        """Body text size in points: 12 or more, 16 or more in large print."""
+        return max(self.base_pt, LARGE_PRINT_PT if self.large_print else 12.0)
+
+
+def ensure_app() -> object:
+    """A Qt application for painting pages; offscreen when there is no display."""
+    from PySide6.QtGui import QGuiApplication
+
+    app = QGuiApplication.instance()
+    if app is None:
+        headless = sys.platform.startswith("linux") and not (
+            os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+        )
+        if headless and not os.environ.get("QT_QPA_PLATFORM"):
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        app = QGuiApplication(["ketaref"])
+    return app
+
+
+def check_logo(logo: Path | None) -> None:
+    """Raise KetarefError when a logo is given but is missing or not a readable image."""
+    if logo is None:
+        return
+    from PySide6.QtGui import QImageReader
+
+    if not Path(logo).is_file():
+        raise KetarefError(f"The logo file {logo} does not exist.")
+    reader = QImageReader(str(logo))
+    if not reader.canRead():
+        raise KetarefError(f"The logo file {logo} is not an image KetaRef can read (use PNG or JPEG).")
+
+
+def _stylesheet(pt: float) -> str:
+    return f"""
+    body {{ font-size: {pt:.1f}pt; }}
+    h1 {{ font-size: {pt * 1.6:.1f}pt; font-weight: bold; margin-top: 0; margin-bottom: {pt * 0.3:.1f}pt; }}
+    h2 {{ font-size: {pt * 1.25:.1f}pt; font-weight: bold; margin-top: {pt * 0.9:.1f}pt; margin-bottom: {pt * 0.3:.1f}pt; }}
+    h3 {{ font-size: {pt * 1.1:.1f}pt; font-weight: bold; margin-top: {pt * 0.7:.1f}pt; margin-bottom: {pt * 0.2:.1f}pt; }}
+    p {{ margin-top: {pt * 0.25:.1f}pt; margin-bottom: {pt * 0.35:.1f}pt; }}
+    li {{ margin-bottom: {pt * 0.15:.1f}pt; }}
+    p.meta {{ color: #444444; margin-top: 0; }}
+    p.reviewed {{ color: #444444; font-size: {pt * 0.85:.1f}pt; }}
+    table {{ border-collapse: collapse; margin-top: {pt * 0.4:.1f}pt; margin-bottom: {pt * 0.4:.1f}pt; }}
+    th {{ font-weight: bold; background-color: #e8e8e8; border: 1px solid #808080; padding: 3px; }}
+    td {{ border: 1px solid #808080; padding: 3px; }}
+    table.summary td {{ background-color: #f0f0f0; border: 1px solid #b0b0b0; font-weight: bold; }}
+    table.questions td {{ border: 2px solid #000000; font-size: {pt * 1.1:.1f}pt; }}
+    ul.tasks {{ list-style-type: none; margin-left: 0; }}
+    p.gap {{ margin: 0; font-size: {pt * 0.4:.1f}pt; }}
+    span.box {{ font-size: {pt * 1.2:.1f}pt; }}
+    a {{ color: #000000; text-decoration: none; }}
+    ol.sources li {{ font-size: {pt * 0.85:.1f}pt; }}
+    """
+
+
+def _questions_box(options: PrintOptions) -> str:
+    clinic = html.escape(options.clinic.strip()) or "your clinic"
+    if options.phone.strip():
+        line = f"Call {clinic} at <b>{html.escape(options.phone.strip())}</b>."
+    else:
+        line = f"Ask your care team at {clinic}."
+    emergency = "In an emergency, call 911 or your local emergency number."
+    return (
+        '<table class="questions" width="100%" cellpadding="10"><tr><td>'
+        f"<b>Questions?</b> {line}<br/>{emergency}</td></tr></table>"
+    )
+
+
+def card_print_html(card: Card, titles: Mapping[str, str], options: PrintOptions) -> str:
+    """The printable HTML of one card: a handout with its questions box, or a reference sheet with sources."""
+    body = card_document(card, titles, print_mode=True)
+    if card.is_handout:
+        body += _questions_box(options)
+    return f"<html><body>{body}</body></html>"
+
+
+def is_form(card: Card) -> bool:
+    """A card with tick boxes is a form: it prints on one page when it can."""
+    return BOX_EMPTY in card.body_html
+
+
+class _Page:
+    """Page geometry in device pixels."""
+
+    def __init__(self, device: object) -> None:
+        from PySide6.QtGui import QPagedPaintDevice
+
+        assert isinstance(device, QPagedPaintDevice)
+        self.dpi = device.logicalDpiY()
+        self.width = float(device.width())
+        self.height = float(device.height())
+        self.header = self.pt(62)
+        self.footer = self.pt(46)
+        self.body = self.height - self.header - self.footer
+
+    def pt(self, points: float) -> float:
+        return points * self.dpi / 72.0
+
+
+def _document(card: Card, titles: Mapping[str, str], options: PrintOptions, device: object, page: _Page, pt: float):  # type: ignore[no-untyped-def]
+    """The card laid out in pages, with page breaks that keep headings and tables together."""
+    breaks: set[tuple[str, int]] = set()
+    for _ in range(20):
+        doc = _fresh_document(card, titles, options, device, page, pt, breaks)
+        needed = _next_break(doc, page)
+        if needed is None or needed in breaks:
+            return doc
+        breaks.add(needed)
+    return doc
+
+
+def _fresh_document(card: Card, titles: Mapping[str, str], options: PrintOptions, device: object, page: _Page, pt: float, breaks: set[tuple[str, int]]):  # type: ignore[no-untyped-def]
+    # Breaks go in before the first layout: Qt's incremental relayout of a paginated document
+    # can stop early when a page break is added afterwards.
+    from PySide6.QtCore import QSizeF
+    from PySide6.QtGui import QFont, QTextCursor, QTextDocument, QTextFormat
+
+    doc = QTextDocument()
+    doc.documentLayout().setPaintDevice(device)
+    font = QFont()
+    font.setFamilies(FONT_FAMILIES)
+    font.setPointSizeF(pt)
+    doc.setDefaultFont(font)
+    doc.setDefaultStyleSheet(_stylesheet(pt))
+    doc.setDocumentMargin(0)
+    doc.setHtml(card_print_html(card, titles, options))
+    always = QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore
+    tables = _tables(doc)
+    for kind, index in sorted(breaks):
+        if kind == "block":
+            block = doc.findBlockByNumber(index)
+            fmt = block.blockFormat()
+            fmt.setPageBreakPolicy(always)
+            QTextCursor(block).setBlockFormat(fmt)
+        elif index < len(tables):
+            frame_fmt = tables[index].frameFormat()
+            frame_fmt.setPageBreakPolicy(always)
+            tables[index].setFrameFormat(frame_fmt)
+    doc.setPageSize(QSizeF(page.width, page.body))
+    return doc
+
+
+def _tables(doc: object) -> list:  # type: ignore[type-arg]
+    from PySide6.QtGui import QTextDocument, QTextTable
+
+    assert isinstance(doc, QTextDocument)
+    return [f for f in doc.rootFrame().childFrames() if isinstance(f, QTextTable)]
+
+
+def _next_break(doc: object, page: _Page) -> tuple[str, int] | None:
+    """The first heading stranded at a page foot, or table split across pages that would fit on one."""
+    from PySide6.QtGui import QTextDocument
+
+    assert isinstance(doc, QTextDocument)
+    layout = doc.documentLayout()
+    height = page.body
+    doc.pageCount()
+    block = doc.begin()
+    while block.isValid():
+        if block.blockFormat().headingLevel() > 0:
+            rect = layout.blockBoundingRect(block)
+            top_page = int(rect.top() // height)
+            if rect.top() > top_page * height + 1:
+                lines = block.layout().lineCount()
+                line = block.layout().lineAt(0).height() if lines else 0.0
+                # Keep a heading with at least three lines of what follows it.
+                if rect.top() + rect.height() + 3 * line > (top_page + 1) * height:
+                    return ("block", block.blockNumber())
+        block = block.next()
+    for index, table in enumerate(_tables(doc)):
+        rect = layout.frameBoundingRect(table)
+        top_page = int(rect.top() // height)
+        if rect.bottom() > (top_page + 1) * height and rect.height() < height and rect.top() > top_page * height + 1:
+            return ("table", index)
+    return None
+
+
+def _paint_header(painter: object, page: _Page, options: PrintOptions, card: Card) -> None:
+    from PySide6.QtCore import QRectF, Qt
+    from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
+
+    assert isinstance(painter, QPainter)
+    left = 0.0
+    if options.logo:
+        image = QImage(str(options.logo))
+        if not image.isNull():
+            box = page.pt(46)
+            scaled = image.scaled(int(box * 2.5), int(box), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+            painter.drawImage(QRectF(0, 0, scaled.width(), scaled.height()), scaled)
+            left = scaled.width() + page.pt(10)
+    name_font = QFont()
+    name_font.setFamilies(FONT_FAMILIES)
+    name_font.setPointSizeF(15)
+    name_font.setBold(True)
+    painter.setFont(name_font)
+    painter.setPen(QColor("black"))
+    clinic = options.clinic.strip() or ("Patient information" if card.is_handout else "KetaRef clinical reference")
+    width = page.width - left
+    painter.drawText(QRectF(left, 0, width * 0.7, page.pt(22)), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, clinic)
+    small = QFont(name_font)
+    small.setBold(False)
+    small.setPointSizeF(11)
+    painter.setFont(small)
+    if options.phone.strip():
+        painter.drawText(QRectF(left, page.pt(22), width * 0.7, page.pt(18)), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"Phone: {options.phone.strip()}")
+    kind = "Patient information" if card.is_handout else "Clinician reference"
+    painter.drawText(QRectF(left, 0, width, page.pt(22)), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, kind if options.clinic.strip() else "")
+    pen = QPen(QColor("black"))
+    pen.setWidthF(page.pt(1))
+    painter.setPen(pen)
+    y = page.header - page.pt(12)
+    painter.drawLine(0, int(y), int(page.width), int(y))
+
+
+def _paint_footer(painter: object, page: _Page, options: PrintOptions, card: Card, number: int, total: int) -> None:
+    from PySide6.QtCore import QRectF, Qt
+    from PySide6.QtGui import QColor, QFont, QPainter, QPen
+
+    assert isinstance(painter, QPainter)
+    top = page.height - page.footer
+    pen = QPen(QColor("#555555"))
+    pen.setWidthF(page.pt(0.5))
+    painter.setPen(pen)
+    painter.drawLine(0, int(top + page.pt(8)), int(page.width), int(top + page.pt(8)))
+    font = QFont()
+    font.setFamilies(FONT_FAMILIES)
+    font.setPointSizeF(10)
+    painter.setFont(font)
+    painter.setPen(QColor("black"))
+    printed = (options.printed_on or dt.date.today()).isoformat()
+    row = QRectF(0, top + page.pt(12), page.width, page.pt(14))
+    painter.drawText(row, Qt.AlignmentFlag.AlignLeft, f"Printed {printed}  \u00b7  Last reviewed {card.reviewed.isoformat()}")
+    painter.drawText(row, Qt.AlignmentFlag.AlignRight, f"Page {number} of {total}")
+    font.setPointSizeF(9)
+    font.setItalic(True)
+    painter.setFont(font)
+    note = HANDOUT_NOTE if card.is_handout else CLINICIAN_NOTE
+    painter.drawText(QRectF(0, top + page.pt(28), page.width, page.pt(14)), Qt.AlignmentFlag.AlignHCenter, note)
+
+
+def _page_layout(options: PrintOptions) -> object:
+    from PySide6.QtCore import QMarginsF
+    from PySide6.QtGui import QPageLayout, QPageSize
+
+    size = QPageSize(QPageSize.PageSizeId.A4 if options.paper == "a4" else QPageSize.PageSizeId.Letter)
+    return QPageLayout(size, QPageLayout.Orientation.Portrait, QMarginsF(15, 12, 15, 12), QPageLayout.Unit.Millimeter)
+
+
+def layout_cards(device: object, cards: Sequence[Card], options: PrintOptions, titles: Mapping[str, str]) -> list[tuple[Card, object]]:
+    """Lay out each card as its own paginated document for this device (forms shrink to one page)."""
+    page = _Page(device)
+    laid = []
+    for card in cards:
+        pt = options.body_pt
+        doc = _document(card, titles, options, device, page, pt)
+        if is_form(card) and not options.large_print:
+            while doc.pageCount() > 1 and pt > MIN_FORM_PT:
+                pt = max(MIN_FORM_PT, pt - 0.5)
+                doc = _document(card, titles, options, device, page, pt)
+        laid.append((card, doc))
+    return laid
+
+
+def paint_cards(device: object, cards: Sequence[Card], options: PrintOptions, titles: Mapping[str, str]) -> int:
+    """Paint cards on a printer or PDF writer, each card starting on a new page; return the pages painted."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QPagedPaintDevice, QPainter
+
+    assert isinstance(device, QPagedPaintDevice)
+    check_logo(options.logo)
+    if not cards:
+        raise KetarefError("Nothing to print: choose at least one card.")
+    laid = layout_cards(device, cards, options, titles)
+    page = _Page(device)
+    painter = QPainter()
+    if not painter.begin(device):
+        raise KetarefError("Could not start printing (the printer or file is not available).")
+    pages = 0
+    try:
+        for card, doc in laid:
+            total = doc.pageCount()
+            for number in range(total):
+                if pages:
+                    device.newPage()
+                pages += 1
+                _paint_header(painter, page, options, card)
+                painter.save()
+                painter.translate(0, page.header - number * page.body)
+                clip = QRectF(0, number * page.body, page.width, page.body)
+                painter.setClipRect(clip)
+                doc.drawContents(painter, clip)
+                painter.restore()
+                _paint_footer(painter, page, options, card, number + 1, total)
+    finally:
+        painter.end()
+    return pages
+
+
+def write_pdf(cards: Sequence[Card], output: Path, options: PrintOptions, titles: Mapping[str, str]) -> int:
+    """Write cards as one PDF (a packet when several), atomically; return the page count."""
+    from PySide6.QtGui import QPdfWriter
+
+    ensure_app()
+    check_logo(options.logo)
+    if options.paper not in PAPERS:
+        raise KetarefError(f"Unknown paper size '{options.paper}' (letter or a4).")
+    output = Path(output)
+    if output.is_dir():
+        raise KetarefError(f"{output} is a folder: give a file name ending in .pdf.")
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent or ".")
+    except OSError as exc:
+        raise KetarefError(f"Cannot write {output}: {exc.strerror or exc}.") from exc
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        writer = QPdfWriter(str(tmp))
+        writer.setResolution(300)
+        writer.setPageLayout(_page_layout(options))  # type: ignore[arg-type]
+        writer.setTitle(", ".join(c.title for c in cards))
+        writer.setCreator("KetaRef")
+        pages = paint_cards(writer, cards, options, titles)
+        del writer
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, output)
+    except OSError as exc:
+        raise KetarefError(f"Cannot write {output}: {exc.strerror or exc}.") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+    return pages

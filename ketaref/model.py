@@ -1,0 +1,111 @@
+"""Shared types: categories, audiences, cards, sources and search hits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+# The mission's order: browse lists and the window follow it.
+CATEGORIES: tuple[str, ...] = (
+    "mechanism",
+    "indications",
+    "dosing",
+    "safety",
+    "contraindications",
+    "monitoring",
+    "interactions",
+    "populations",
+    "evidence",
+    "handouts",
+)
+
+CATEGORY_LABELS: dict[str, str] = {
+    "mechanism": "Mechanism",
+    "indications": "Indications",
+    "dosing": "Dosing",
+    "safety": "Safety",
+    "contraindications": "Contraindications",
+    "monitoring": "Monitoring",
+    "interactions": "Interactions",
+    "populations": "Special populations",
+    "evidence": "Evidence",
+    "handouts": "Patient handouts",
+}
+
+AUDIENCES: tuple[str, ...] = ("clinician", "patient")
+
+# A card is due for review this many days after its last review (18 months).
+REVIEW_DUE_DAYS = 548
+
+
+@dataclass(frozen=True)
+class Source:
+    """One citation of a card."""
+
+    cite: str
+    pmid: str | None = None
+    pmcid: str | None = None
+    doi: str | None = None
+    url: str | None = None
+
+    def link(self) -> str | None:
+        """The web address for this source, if it has an identifier."""
+        if self.url:
+            return self.url
+        if self.pmid:
+            return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
+        if self.pmcid:
+            return f"https://www.ncbi.nlm.nih.gov/pmc/articles/{self.pmcid}/"
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        return None
+
+
+@dataclass(frozen=True)
+class Card:
+    """A reference card as stored in a pack (or parsed from its source)."""
+
+    id: str
+    title: str
+    category: str
+    audience: str
+    summary: str
+    body: str
+    reviewed: dt.date
+    keywords: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+    body_html: str = ""
+    body_text: str = ""
+    path: str = ""
+
+    @property
+    def is_handout(self) -> bool:
+        """True for plain-language patient handouts."""
+        return self.audience == "patient"
+
+    def review_due(self, today: dt.date | None = None) -> bool:
+        """True when the last review is more than 18 months old."""
+        today = today or dt.date.today()
+        return (today - self.reviewed).days > REVIEW_DUE_DAYS
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result."""
+
+    id: str
+    title: str
+    category: str
+    audience: str
+    snippet: str  # HTML-escaped text with <mark>...</mark> around matched words
+    score: float
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """The answer to one query: the hits and any typo correction made."""
+
+    query: str
+    corrected_query: str | None = None
+    results: list[Hit] = field(default_factory=list)

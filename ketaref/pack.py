@@ -1,0 +1,229 @@
+"""Build a pack (one SQLite file) from card sources with sqlite-utils, atomically and deterministically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from . import __version__
+from .cards import body_links, card_files, display_path, load_cards
+from .errors import CardError, KetarefError, Problem
+from .model import CATEGORIES, Card
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+TOKENIZE = "unicode61 remove_diacritics 2"
+# bm25 weights for the FTS columns: title, keywords, summary, body_text.
+RANK = "bm25(10.0, 8.0, 3.0, 1.0)"
+FTS_COLUMNS = ["title", "keywords", "summary", "body_text"]
+
+Progress = Callable[[int, int], None]
+
+
+def source_files(source: Path) -> list[Path]:
+    """Every file whose content goes into a pack built from this source folder."""
+    files = card_files(source / "cards")
+    for name in ("synonyms.toml", "pack.toml"):
+        if (source / name).is_file():
+            files.append(source / name)
+    return files
+
+
+def source_digest(source: Path) -> str:
+    """SHA-256 over the source files' names and bytes: the pack's content_sha256."""
+    digest = hashlib.sha256(f"ketaref-schema-{SCHEMA_VERSION}\n".encode())
+    for path in source_files(source):
+        data = path.read_bytes()
+        digest.update(f"{path.relative_to(source).as_posix()}\n{len(data)}\n".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def load_synonyms(path: Path) -> tuple[list[list[str]], list[Problem]]:
+    """Synonym groups from synonyms.toml, with every problem found."""
+    name = display_path(path)
+    if not path.is_file():
+        return [], []
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except UnicodeDecodeError:
+        return [], [Problem(name, 1, "the file is not UTF-8 text; save it as UTF-8")]
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"at line (\d+)", str(exc))
+        return [], [Problem(name, int(m.group(1)) if m else 1, f"bad TOML: {exc}")]
+    lines = [i + 1 for i, text in enumerate(path.read_text("utf-8").splitlines()) if text.strip() == "[[group]]"]
+    groups: list[list[str]] = []
+    problems: list[Problem] = []
+    unknown = set(data) - {"group"}
+    for key in sorted(unknown):
+        problems.append(Problem(name, 1, f"unknown field '{key}' (only [[group]] tables)"))
+    seen: dict[str, int] = {}
+    for n, group in enumerate(data.get("group", [])):
+        line = lines[n] if n < len(lines) else 1
+        terms = group.get("terms") if isinstance(group, dict) else None
+        if not isinstance(terms, list) or len(terms) < 2 or not all(isinstance(t, str) and t.strip() for t in terms):
+            problems.append(Problem(name, line, "a group needs 'terms' with at least two non-empty strings"))
+            continue
+        for term in terms:
+            key = term.strip().lower()
+            if key in seen and seen[key] != n:
+                problems.append(Problem(name, line, f"'{term}' is already in another group"))
+            seen[key] = n
+        groups.append([t.strip() for t in terms])
+    return groups, problems
+
+
+def content_version(source: Path) -> str:
+    """The maintainer's content version from pack.toml (a dotted number, e.g. 2026.11.1)."""
+    path = source / "pack.toml"
+    if not path.is_file():
+        return "0"
+    try:
+        value = tomllib.loads(path.read_text("utf-8")).get("content_version", "0")
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise KetarefError(f"{display_path(path)}: cannot read content_version ({exc})") from exc
+    return str(value)
+
+
+def validate(source: Path) -> tuple[list[Card], list[list[str]], list[Problem]]:
+    """Parse and validate a source folder: cards, synonym groups and every problem."""
+    if not (source / "cards").is_dir():
+        raise KetarefError(f"{source} has no cards/ folder: is it a KetaRef source folder?")
+    parsed, problems = load_cards(source / "cards")
+    groups, syn_problems = load_synonyms(source / "synonyms.toml")
+    return [p.card for p in parsed], groups, problems + syn_problems
+
+
+def render_cards(cards: list[Card], progress: Progress | None = None) -> list[Card]:
+    """Cards with body_html and body_text filled in from their Markdown."""
+    from .render import html_to_text, markdown_to_html
+
+    titles = {c.id: c.title for c in cards}
+    done = []
+    for n, card in enumerate(cards, 1):
+        body_html = markdown_to_html(card.body, titles.get)
+        done.append(replace(card, body_html=body_html, body_text=html_to_text(body_html)))
+        if progress and (n % 200 == 0 or n == len(cards)):
+            progress(n, len(cards))
+    return done
+
+
+def _write(db_path: Path, cards: list[Card], groups: list[list[str]], meta: dict[str, str]) -> None:
+    import sqlite_utils
+
+    db = sqlite_utils.Database(db_path)
+    order = {c: i for i, c in enumerate(CATEGORIES)}
+    db["cards"].insert_all(
+        (
+            {
+                "id": c.id,
+                "title": c.title,
+                "category": c.category,
+                "audience": c.audience,
+                "summary": c.summary,
+                "body": c.body,
+                "body_text": c.body_text,
+                "body_html": c.body_html,
+                "keywords": ", ".join(c.keywords),
+                "reviewed": c.reviewed.isoformat(),
+                "related": json.dumps(list(c.related)),
+                "category_order": order[c.category],
+                "path": c.path,
+            }
+            for c in cards
+        ),
+        pk="id",
+        batch_size=500,
+        columns={"category_order": int},
+    )
+    db["sources"].insert_all(
+        (
+            {"card_id": c.id, "n": n, "cite": s.cite, "pmid": s.pmid, "pmcid": s.pmcid, "doi": s.doi, "url": s.url}
+            for c in cards
+            for n, s in enumerate(c.sources, 1)
+        ),
+        pk=("card_id", "n"),
+        foreign_keys=[("card_id", "cards", "id")],
+        columns={"pmid": str, "pmcid": str, "doi": str, "url": str},
+    )
+    links = sorted({(c.id, r, "related") for c in cards for r in c.related} | {
+        (c.id, target, "body") for c in cards for target, _ in body_links(c.body)
+    })
+    db["links"].insert_all(
+        ({"from_id": a, "to_id": b, "kind": k} for a, b, k in links),
+        pk=("from_id", "to_id", "kind"),
+        foreign_keys=[("from_id", "cards", "id"), ("to_id", "cards", "id")],
+        columns={"from_id": str, "to_id": str, "kind": str},
+    )
+    db["synonyms"].insert_all(
+        ({"group_id": g, "term": t} for g, terms in enumerate(groups, 1) for t in terms),
+        pk=("group_id", "term"),
+        columns={"group_id": int, "term": str},
+    )
+    db["cards"].create_index(["category_order", "title"])
+    db.execute("CREATE INDEX cards_title_nocase ON cards(title COLLATE NOCASE)")
+    db["cards"].enable_fts(FTS_COLUMNS, tokenize=TOKENIZE)
+    db.execute(f"INSERT INTO cards_fts(cards_fts, rank) VALUES('rank', '{RANK}')")
+    db.execute("CREATE VIRTUAL TABLE temp.cards_vocab USING fts5vocab(main, 'cards_fts', 'row')")
+    db.execute("CREATE TABLE terms (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID")
+    db.execute("INSERT INTO terms SELECT term, doc FROM temp.cards_vocab")
+    db["meta"].insert_all(({"key": k, "value": v} for k, v in sorted(meta.items())), pk="key")
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    db.conn.commit()
+    db.execute("INSERT INTO cards_fts(cards_fts) VALUES('optimize')")
+    db.conn.commit()
+    db.execute("VACUUM")
+    db.close()
+
+
+def build(source: Path, output: Path, progress: Progress | None = None) -> dict[str, str]:
+    """Validate the source folder and write a pack to output atomically; return its meta.
+
+    Raises CardError with every problem when a card is invalid; the old output stays untouched.
+    """
+    cards, groups, problems = validate(source)
+    if any(not p.warning for p in problems):
+        raise CardError(problems)
+    version = content_version(source)
+    cards = render_cards(sorted(cards, key=lambda c: c.id), progress)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    now = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
+    meta = {
+        "schema_version": str(SCHEMA_VERSION),
+        "content_version": version,
+        "built_at": now.replace(microsecond=0).isoformat(),
+        "content_sha256": source_digest(source),
+        "builder_version": __version__,
+        "cards": str(len(cards)),
+    }
+    output = output.resolve()
+    if output.is_dir():
+        raise KetarefError(f"{output} is a folder: give a file name for the pack, e.g. {output / 'pack.sqlite'}")
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
+    except OSError as exc:
+        raise KetarefError(f"cannot write the pack to {output.parent}: {exc.strerror}") from exc
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        tmp.unlink()
+        _write(tmp, cards, groups, meta)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, output)
+    except OSError as exc:
+        raise KetarefError(f"cannot write the pack to {output}: {exc.strerror or exc}") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+    log.info("built %s: %d cards", output, len(cards))
+    return meta

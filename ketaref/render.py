@@ -1,0 +1,169 @@
+"""Markdown to sanitised HTML and plain text: one render for the screen, the printer and search."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Mapping
+from html.parser import HTMLParser
+
+from .cards import CARD_URL_RE, WIKI_LINK_RE
+from .model import CATEGORY_LABELS, Card
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h1", "h2",
+    "h3", "h4", "h5", "h6", "hr", "i", "li", "mark", "ol", "p", "pre", "small", "span", "strong",
+    "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "td": {"align", "colspan", "rowspan"},
+    "th": {"align", "colspan", "rowspan"},
+    "span": {"class"},
+    "li": {"class"},
+    "table": {"class"},
+    "ul": {"class"},
+    "*": {"id"},
+}
+URL_SCHEMES = {"http", "https", "card", "mailto"}
+BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd", "pre", "blockquote", "tr"}
+BOX_EMPTY, BOX_TICKED = "\u2610", "\u2611"
+
+
+def expand_links(body: str, title_of: Callable[[str], str | None]) -> str:
+    """Turn [[id]] into a Markdown link to card:id, with the card's title as text."""
+
+    def wiki(m: re.Match[str]) -> str:
+        card_id = m.group(1).strip()
+        return f"[{title_of(card_id) or card_id}](card:{card_id})"
+
+    return WIKI_LINK_RE.sub(wiki, body)
+
+
+def _tick_boxes(html_text: str) -> str:
+    def box(m: re.Match[str]) -> str:
+        mark = BOX_TICKED if m.group(2).lower() == "x" else BOX_EMPTY
+        return f'<li class="task">{m.group(1) or ""}<span class="box">{mark}</span> '
+
+    marked = re.sub(r"<li>(<p>)?\[([ xX])\]\s", box, html_text)
+    # A list of tick boxes needs no bullets as well.
+    return re.sub(r"<ul>(\s*<li class=\"task\">)", r'<ul class="tasks">\1', marked)
+
+
+def sanitize(html_text: str) -> str:
+    """Remove scripts, frames, event handlers, images and any link scheme other than http(s), card and mailto."""
+    import nh3
+
+    return nh3.clean(
+        html_text,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+class _Markdown:
+    """One reusable python-markdown converter (creating one per card is slow)."""
+
+    converter = None
+
+    @classmethod
+    def convert(cls, text: str) -> str:
+        if cls.converter is None:
+            import markdown
+
+            cls.converter = markdown.Markdown(
+                extensions=["tables", "sane_lists", "toc"],
+                extension_configs={"toc": {"permalink": False, "toc_depth": "2-3"}},
+                output_format="html",
+            )
+        cls.converter.reset()
+        return str(cls.converter.convert(text))
+
+
+def markdown_to_html(body: str, title_of: Callable[[str], str | None] = lambda _id: None) -> str:
+    """Render a card body to sanitised HTML; card links keep the card: scheme."""
+    text = expand_links(body, title_of)
+    rendered = _Markdown.convert(text)
+    return sanitize(_tick_boxes(rendered))
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []
+        self.current: list[str] = []
+
+    def _flush(self) -> None:
+        text = re.sub(r"\s+", " ", "".join(self.current)).strip()
+        self.current = []
+        if text:
+            if text[-1] not in ".!?:;":
+                text += "."
+            self.blocks.append(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in BLOCKS or tag in ("ul", "ol", "table"):
+            self._flush()
+        elif tag == "br":
+            self.current.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in BLOCKS:
+            self._flush()
+
+    def handle_data(self, data: str) -> None:
+        self.current.append(data.replace(BOX_EMPTY, "").replace(BOX_TICKED, ""))
+
+    def text(self) -> str:
+        self._flush()
+        return "\n".join(self.blocks)
+
+
+def html_to_text(html_text: str) -> str:
+    """Plain text of rendered HTML: each heading, paragraph, list item and cell ends as a sentence."""
+    parser = _TextExtractor()
+    parser.feed(html_text)
+    parser.close()
+    return parser.text()
+
+
+def strip_card_links(text: str) -> str:
+    """Markdown source with card links reduced to their ids (for plain-text display)."""
+    return CARD_URL_RE.sub("]", WIKI_LINK_RE.sub(lambda m: m.group(1), text))
+
+
+def card_document(
+    card: Card,
+    titles: Mapping[str, str],
+    *,
+    print_mode: bool = False,
+    review_due: bool = False,
+) -> str:
+    """The whole card as one HTML document body: header, summary, body, related cards and sources."""
+    esc = html.escape
+    parts = []
+    label = CATEGORY_LABELS.get(card.category, card.category)
+    audience = " &middot; Patient handout" if card.is_handout else ""
+    parts.append(f'<h1 class="title">{esc(card.title)}</h1>')
+    if not print_mode or not card.is_handout:
+        parts.append(f'<p class="meta">{esc(label)}{audience}</p>')
+    parts.append(f'<table class="summary" width="100%" cellpadding="8"><tr><td>{esc(card.summary)}</td></tr></table>')
+    parts.append('<p class="gap"></p>')
+    parts.append(card.body_html)
+    if card.related and not print_mode:
+        links = ", ".join(f'<a href="card:{esc(r)}">{esc(titles.get(r, r))}</a>' for r in card.related)
+        parts.append(f'<h2 id="related-cards">Related cards</h2><p class="related">{links}</p>')
+    if card.sources and not (print_mode and card.is_handout):
+        items = []
+        for source in card.sources:
+            link = source.link()
+            ref = f' <a href="{esc(link)}">{esc(link)}</a>' if link else ""
+            items.append(f"<li>{esc(source.cite)}{ref}</li>")
+        parts.append(f'<h2 id="sources">Sources</h2><ol class="sources">{"".join(items)}</ol>')
+    if not print_mode:  # on paper the footer of every page carries it
+        due = ' <span class="due">(due for review)</span>' if review_due else ""
+        parts.append(f'<p class="reviewed">Last reviewed {card.reviewed.isoformat()}{due}</p>')
+    return "\n".join(parts)

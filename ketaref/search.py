@@ -1,0 +1,299 @@
+"""User text to a safe FTS5 query (prefixes, synonyms, typo fallback), ranked hits with snippets.
+
+Standard library only: this is the hot path of the CLI and of every keystroke in the window.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import sqlite3
+import unicodedata
+from dataclasses import dataclass
+
+from .model import Hit, SearchResult
+
+MAX_WORDS = 16
+MAX_CHARS = 1000
+TOKEN_RE = re.compile(r"[^\W_]+")
+# Dropped from a query that has other words: they carry no meaning for ranking.
+STOPWORDS = frozenset(
+    "a an and are as at be by can do does for from how i in is it of on or the to what when which who why with"
+    .split()
+)  # fmt: skip
+# Suffixes cut from the last word so that its other forms still match as a prefix.
+SUFFIXES = ("ational", "ations", "ation", "ative", "ively", "ings", "ing", "ive", "ied", "ies", "ed", "es", "s")
+SNIPPET_TOKENS = 18
+OPEN, CLOSE = "\x02", "\x03"
+
+
+def normalize(text: str) -> str:
+    """Lowercase text with diacritics removed, as the index's tokenizer sees it."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def tokens(text: str) -> list[str]:
+    """The index tokens of a piece of text (unicode61: letters and digits)."""
+    return TOKEN_RE.findall(normalize(text))
+
+
+def stem(token: str) -> str:
+    """A light suffix cut, kept only when it leaves a useful prefix (infusions -> infusion)."""
+    if len(token) < 5 or token.isdigit():
+        return token
+    for suffix in SUFFIXES:
+        if token.endswith(suffix) and len(token) - len(suffix) >= 4:
+            return token[: -len(suffix)]
+    return token
+
+
+def _quote(tokens_: list[str]) -> str:
+    return '"' + " ".join(tokens_) + '"'
+
+
+@dataclass
+class Synonyms:
+    """Synonym groups as token tuples, for whole-phrase expansion both ways."""
+
+    groups: list[list[tuple[str, ...]]]
+    index: dict[tuple[str, ...], int]
+    case_sensitive: dict[tuple[str, ...], str]
+    longest: int
+
+    @classmethod
+    def load(cls, conn: sqlite3.Connection) -> Synonyms:
+        """Read the pack's synonyms table."""
+        groups: dict[int, list[tuple[str, ...]]] = {}
+        index: dict[tuple[str, ...], int] = {}
+        case_sensitive: dict[tuple[str, ...], str] = {}
+        for group_id, term in conn.execute("SELECT group_id, term FROM synonyms ORDER BY group_id, term"):
+            key = tuple(tokens(term))
+            if not key:
+                continue
+            groups.setdefault(group_id, []).append(key)
+            index.setdefault(key, group_id)
+            # An abbreviation that is also a common word (IN, AM) expands only when typed in capitals.
+            if term.isupper() and len(key) == 1 and key[0] in STOPWORDS:
+                case_sensitive[key] = term
+        ordered = list(groups.values())
+        renumber = {gid: n for n, gid in enumerate(groups)}
+        return cls(ordered, {k: renumber[v] for k, v in index.items()}, case_sensitive, max(map(len, index), default=0))
+
+
+@dataclass
+class _Word:
+    raw: str
+    toks: list[str]
+
+
+@dataclass
+class _Unit:
+    words: list[_Word]
+    alternatives: list[list[str]]  # token lists, each a phrase
+    synonym: bool
+
+    def expression(self) -> str:
+        parts = []
+        for alt in self.alternatives:
+            last = alt[-1]
+            if self.synonym:
+                prefix = len(last) >= 4 and not last.isdigit()
+                parts.append(_quote(alt) + ("*" if prefix else ""))
+            elif last.isdigit():
+                parts.append(_quote(alt))
+            else:
+                parts.append(_quote(alt[:-1] + [stem(last)]) + "*")
+        return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
+
+
+def _words(query: str) -> list[_Word]:
+    cleaned = "".join(ch if ch.isprintable() else " " for ch in query[:MAX_CHARS])
+    found = [_Word(raw, tokens(raw)) for raw in cleaned.split()]
+    found = [w for w in found if w.toks]
+    if any(w.toks[0] not in STOPWORDS or len(w.toks) > 1 for w in found):
+        found = [w for w in found if len(w.toks) > 1 or w.toks[0] not in STOPWORDS]
+    return found[:MAX_WORDS]
+
+
+def _units(words: list[_Word], synonyms: Synonyms | None) -> list[_Unit]:
+    units: list[_Unit] = []
+    i = 0
+    while i < len(words):
+        match = None
+        if synonyms:
+            for j in range(len(words), i, -1):
+                key = tuple(t for w in words[i:j] for t in w.toks)
+                if len(key) > synonyms.longest or key not in synonyms.index:
+                    continue
+                typed = " ".join(w.raw for w in words[i:j])
+                if key in synonyms.case_sensitive and synonyms.case_sensitive[key] not in typed:
+                    continue
+                match = j, synonyms.groups[synonyms.index[key]]
+                break
+        if match:
+            j, group = match
+            units.append(_Unit(words[i:j], [list(t) for t in group], True))
+            i = j
+        else:
+            units.append(_Unit([words[i]], [words[i].toks], False))
+            i += 1
+    return units
+
+
+def _levenshtein(a: str, b: str, limit: int) -> int:
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+def _term_exists(conn: sqlite3.Connection, token: str, prefix: bool) -> bool:
+    if not prefix:
+        return conn.execute("SELECT 1 FROM terms WHERE term = ?", (token,)).fetchone() is not None
+    row = conn.execute("SELECT 1 FROM terms WHERE term >= ? AND term < ? LIMIT 1", (token, token + "\U0010ffff"))
+    return row.fetchone() is not None
+
+
+def _correct(conn: sqlite3.Connection, token: str) -> str | None:
+    """The nearest indexed word to a token that matches nothing (frequent words first)."""
+    if len(token) < 3 or token.isdigit():
+        return None
+    limit = 1 if len(token) <= 4 else 2 if len(token) <= 8 else 3
+    best: tuple[float, int, str] | None = None
+    for first in (token[0], None):
+        if first is None:
+            rows = conn.execute(
+                "SELECT term, docs FROM terms WHERE length(term) BETWEEN ? AND ?", (len(token) - limit, len(token) + limit)
+            )
+        else:
+            rows = conn.execute(
+                "SELECT term, docs FROM terms WHERE term >= ? AND term < ?", (first, first + "\U0010ffff")
+            )
+        for term, docs in rows:
+            if term.isdigit():
+                continue
+            whole = _levenshtein(token, term, limit)
+            # A word still being typed: compare with the start of the indexed word.
+            start = _levenshtein(token, term[: len(token)], limit) + 0.5 if len(term) > len(token) else limit + 1
+            distance = min(whole, start)
+            if distance <= limit and (best is None or (distance, -docs, term) < best):
+                best = (distance, -docs, term)
+        if best is not None:
+            break
+    return best[2] if best else None
+
+
+def build_query(
+    query: str, synonyms: Synonyms | None = None, conn: sqlite3.Connection | None = None
+) -> tuple[list[str], str | None]:
+    """The FTS5 expressions (one per unit, to be joined with AND or OR) and a corrected query, if any.
+
+    Every user token is quoted, so no input can reach FTS5 as syntax.
+    """
+    words = _words(query)
+    units = _units(words, synonyms)
+    corrected = False
+    if conn is not None:
+        for unit in units:
+            if unit.synonym:
+                continue
+            word = unit.words[0]
+            last = word.toks[-1]
+            known = all(_term_exists(conn, t, False) for t in word.toks[:-1]) and _term_exists(
+                conn, stem(last), not last.isdigit()
+            )
+            if known:
+                continue
+            end = len(word.toks) - 1
+            fixed = [
+                t if _term_exists(conn, stem(t) if i == end else t, i == end and not t.isdigit()) else (_correct(conn, t) or t)
+                for i, t in enumerate(word.toks)
+            ]
+            if fixed != word.toks:
+                corrected = True
+                unit.words = [_Word(" ".join(fixed), fixed)]
+                unit.alternatives = [fixed]
+    corrected_query = " ".join(w.raw for u in units for w in u.words) if corrected else None
+    return [u.expression() for u in units], corrected_query
+
+
+def _snippet(raw: str, summary: str, prefixes: list[str]) -> str:
+    """The body snippet with marks; the summary, marked here, when the match is only in the title or keywords."""
+    if OPEN not in raw and prefixes:
+        pattern = re.compile(r"\b(" + "|".join(re.escape(p) for p in prefixes) + r")\w*", re.IGNORECASE)
+        raw = pattern.sub(lambda m: OPEN + m.group(0) + CLOSE, summary)
+    text = html.escape(re.sub(r"\s+", " ", raw).strip())
+    return text.replace(OPEN, "<mark>").replace(CLOSE, "</mark>")
+
+
+SQL = """
+SELECT c.id, c.title, c.category, c.audience,
+       snippet(cards_fts, 3, char(2), char(3), '\u2026', {tokens}), cards_fts.rank, c.summary
+FROM cards_fts JOIN cards c ON c.rowid = cards_fts.rowid
+WHERE cards_fts MATCH ?{filters}
+ORDER BY cards_fts.rank
+LIMIT ?
+"""
+
+
+def search(
+    conn: sqlite3.Connection,
+    query: str,
+    *,
+    limit: int = 20,
+    category: str | None = None,
+    audience: str | None = None,
+    synonyms: Synonyms | None = None,
+) -> SearchResult:
+    """Search a pack; any string in, a SearchResult out, never an exception from the query text."""
+    text = query if isinstance(query, str) else ""
+    limit = max(1, min(int(limit), 500))
+    expressions, corrected = build_query(text, synonyms, conn)
+    prefixes = sorted({stem(t) for t in tokens(corrected or text) if len(t) > 1}, key=len, reverse=True)
+    if not expressions:
+        return SearchResult(text, None, [])
+    filters, params = "", []
+    if category:
+        filters += " AND c.category = ?"
+        params.append(category)
+    if audience:
+        filters += " AND c.audience = ?"
+        params.append(audience)
+    sql = SQL.format(tokens=SNIPPET_TOKENS, filters=filters)
+    hits: dict[str, Hit] = {}
+    joins = [" AND "] if len(expressions) == 1 else [" AND ", " OR "]
+    for joiner in joins:
+        if len(hits) >= limit:
+            break
+        for row in conn.execute(sql, [joiner.join(expressions), *params, limit]):
+            if row[0] not in hits:
+                snippet = _snippet(row[4] or "", row[6], prefixes)
+                hits[row[0]] = Hit(row[0], row[1], row[2], row[3], snippet, round(-row[5], 4))
+    results = list(hits.values())[:limit]
+    exact = _exact(conn, corrected or text, category, audience)
+    if exact:
+        results = [h for h in results if h.id != exact.id]
+        results.insert(0, exact if exact.id not in hits else hits[exact.id])
+        results = results[:limit]
+    return SearchResult(text, corrected, results)
+
+
+def _exact(conn: sqlite3.Connection, text: str, category: str | None, audience: str | None) -> Hit | None:
+    wanted = " ".join(text.split())
+    if not wanted:
+        return None
+    row = conn.execute(
+        "SELECT id, title, category, audience, summary FROM cards WHERE id = ? OR title = ? COLLATE NOCASE LIMIT 1",
+        (wanted.lower(), wanted),
+    ).fetchone()
+    if not row or (category and row[2] != category) or (audience and row[3] != audience):
+        return None
+    return Hit(row[0], row[1], row[2], row[3], html.escape(row[4]), 0.0)

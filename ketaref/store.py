@@ -1,0 +1,214 @@
+"""Open a pack read-only, check that it is a sound KetaRef pack, and read cards from it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from .errors import NotFoundError, PackError
+from .model import CATEGORIES, Card, Hit, SearchResult, Source
+from .search import Synonyms, search
+
+log = logging.getLogger(__name__)
+
+SUPPORTED_SCHEMA = 1
+MAGIC = b"SQLite format 3\x00"
+REQUIRED_TABLES = {"cards", "cards_fts", "sources", "links", "synonyms", "meta", "terms"}
+REQUIRED_META = ("schema_version", "content_version", "built_at", "content_sha256")
+
+
+def _check_header(path: Path) -> None:
+    """Cheap checks of the file itself: present, not empty, SQLite, not truncated."""
+    if not path.exists():
+        raise PackError(f"No pack file at {path}.")
+    if path.is_dir():
+        raise PackError(f"{path} is a folder, not a pack file.")
+    size = path.stat().st_size
+    if size == 0:
+        raise PackError(f"The pack file {path} is empty (0 bytes); copy or build it again.")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except OSError as exc:
+        raise PackError(f"Cannot read the pack file {path}: {exc.strerror}.") from exc
+    if not header.startswith(MAGIC) or len(header) < 100:
+        raise PackError(f"{path} is not a KetaRef pack (it is not an SQLite database).")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    valid = header[92:96] == header[24:28]
+    if valid and pages and size < page_size * pages:
+        raise PackError(
+            f"The pack file {path} is truncated ({size:,} of {page_size * pages:,} bytes); copy or build it again."
+        )
+
+
+class Pack:
+    """An open, read-only pack."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, meta: dict[str, str]) -> None:
+        self.path = path
+        self.conn = conn
+        self.meta = meta
+        self._synonyms: Synonyms | None = None
+
+    @property
+    def content_version(self) -> str:
+        """The maintainer's content version of this pack."""
+        return self.meta.get("content_version", "0")
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self.conn.close()
+
+    def __enter__(self) -> Pack:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def search(
+        self, query: str, limit: int = 20, category: str | None = None, audience: str | None = None
+    ) -> SearchResult:
+        """Search the cards; never raises on any query text."""
+        if self._synonyms is None:
+            self._synonyms = Synonyms.load(self.conn)
+        try:
+            return search(
+                self.conn, query, limit=limit, category=category, audience=audience, synonyms=self._synonyms
+            )
+        except sqlite3.DatabaseError as exc:
+            raise PackError(f"The pack {self.path} could not be searched: {exc}. It may be damaged.") from exc
+
+    def card(self, card_id: str) -> Card:
+        """One card by id; NotFoundError names the id when the pack does not hold it."""
+        row = self.conn.execute(
+            "SELECT id, title, category, audience, summary, body, body_text, body_html, keywords, reviewed, "
+            "related, path FROM cards WHERE id = ?",
+            (card_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"No card with id '{card_id}' in this pack.")
+        sources = tuple(
+            Source(*r)
+            for r in self.conn.execute(
+                "SELECT cite, pmid, pmcid, doi, url FROM sources WHERE card_id = ? ORDER BY n", (card_id,)
+            )
+        )
+        return Card(
+            id=row[0],
+            title=row[1],
+            category=row[2],
+            audience=row[3],
+            summary=row[4],
+            body=row[5],
+            body_text=row[6],
+            body_html=row[7],
+            keywords=tuple(k for k in row[8].split(", ") if k),
+            reviewed=dt.date.fromisoformat(row[9]),
+            related=tuple(json.loads(row[10])),
+            sources=sources,
+            path=row[11] or "",
+        )
+
+    def has_card(self, card_id: str) -> bool:
+        """True when the pack holds a card with this id."""
+        return self.conn.execute("SELECT 1 FROM cards WHERE id = ?", (card_id,)).fetchone() is not None
+
+    def titles(self) -> dict[str, str]:
+        """Every card id with its title."""
+        return dict(self.conn.execute("SELECT id, title FROM cards"))
+
+    def browse(self, category: str | None = None, audience: str | None = None) -> list[Hit]:
+        """All cards (or one category's) in the mission's category order, then by title."""
+        sql = "SELECT id, title, category, audience, summary FROM cards WHERE 1=1"
+        params: list[str] = []
+        if category:
+            sql += " AND category = ?"
+            params.append(category)
+        if audience:
+            sql += " AND audience = ?"
+            params.append(audience)
+        sql += " ORDER BY category_order, title COLLATE NOCASE"
+        return [Hit(r[0], r[1], r[2], r[3], r[4], 0.0) for r in self.conn.execute(sql, params)]
+
+    def categories(self) -> dict[str, int]:
+        """Card count per category, in the mission's order."""
+        counts = dict(self.conn.execute("SELECT category, count(*) FROM cards GROUP BY category"))
+        return {c: counts[c] for c in CATEGORIES if c in counts}
+
+    def card_digests(self) -> dict[str, str]:
+        """Per card, a digest of its stored content (to tell which cards changed between packs)."""
+        rows = self.conn.execute("SELECT id, title, summary, body, reviewed FROM cards")
+        import hashlib
+
+        return {r[0]: hashlib.sha256("\x00".join(r[1:]).encode()).hexdigest() for r in rows}
+
+    def reviewed_dates(self) -> dict[str, str]:
+        """Per card, its last-reviewed date."""
+        return dict(self.conn.execute("SELECT id, reviewed FROM cards"))
+
+    def info(self) -> dict[str, Any]:
+        """The pack's identity and contents, as `ketaref info --json` prints them."""
+        return {
+            "schema_version": int(self.meta["schema_version"]),
+            "content_version": self.meta["content_version"],
+            "built_at": self.meta["built_at"],
+            "content_sha256": self.meta["content_sha256"],
+            "cards": sum(self.categories().values()),
+            "categories": self.categories(),
+        }
+
+    def verify(self) -> None:
+        """Full integrity check of every page (slower than opening); PackError when damaged."""
+        try:
+            result = [r[0] for r in self.conn.execute("PRAGMA quick_check")]
+        except sqlite3.DatabaseError as exc:
+            raise PackError(f"The pack {self.path} is damaged ({exc}); copy or build it again.") from exc
+        if result != ["ok"]:
+            raise PackError(f"The pack {self.path} is damaged ({result[0]}); copy or build it again.")
+
+
+def open_pack(path: str | Path) -> Pack:
+    """Open a pack read-only after checking it is an intact KetaRef pack of a supported schema.
+
+    Raises PackError with one plain sentence otherwise.
+    """
+    path = Path(path).expanduser()
+    _check_header(path)
+    uri = path.resolve().as_uri() + "?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise PackError(f"Cannot open the pack {path}: {exc}.") from exc
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+        if "meta" not in tables or "cards" not in tables:
+            raise PackError(f"{path} is an SQLite database but not a KetaRef pack.")
+        meta = dict(conn.execute("SELECT key, value FROM meta"))
+        user_version = conn.execute("PRAGMA user_version").fetchone()[0]
+        try:
+            schema = int(meta.get("schema_version", user_version))
+        except ValueError:
+            schema = -1
+        if schema > SUPPORTED_SCHEMA:
+            raise PackError(
+                f"The pack {path} needs a newer KetaRef (pack schema {schema}; this version reads "
+                f"schema {SUPPORTED_SCHEMA}). Update KetaRef or use an older pack."
+            )
+        if schema < 1 or schema != user_version:
+            raise PackError(f"The pack {path} has an unknown schema version ({schema}); build it again.")
+        missing = sorted(REQUIRED_TABLES - tables) + [k for k in REQUIRED_META if k not in meta]
+        if missing:
+            raise PackError(f"The pack {path} is incomplete (missing {', '.join(missing)}); build it again.")
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise PackError(f"{path} is damaged or not a KetaRef pack ({exc}).") from exc
+    except PackError:
+        conn.close()
+        raise
+    return Pack(path, conn, meta)

@@ -1,0 +1,73 @@
+"""Shared fixtures: a tiny pack from fixture cards, the shipped pack, and an isolated environment."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).parent.parent
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test gets its own cache and data folders and no pack from the environment."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("KETAREF_CACHE_DIR", str(home / "cache"))
+    monkeypatch.setenv("KETAREF_DATA_DIR", str(home / "data"))
+    for name in ("KETAREF_PACK", "KETAREF_UPDATES", "KETAREF_RESOURCES"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def source_dir(tmp_path: Path) -> Path:
+    """A writable copy of the fixture source folder (cards/, synonyms.toml, pack.toml)."""
+    target = tmp_path / "source"
+    shutil.copytree(DATA / "source", target)
+    return target
+
+
+@pytest.fixture
+def pack_path(source_dir: Path, tmp_path: Path) -> Path:
+    """A pack built from the fixture cards."""
+    from ketaref.pack import build
+
+    out = tmp_path / "fixture.sqlite"
+    build(source_dir, out)
+    return out
+
+
+@pytest.fixture
+def pack(pack_path: Path):  # type: ignore[no-untyped-def]
+    """The fixture pack, open."""
+    from ketaref.store import open_pack
+
+    opened = open_pack(pack_path)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="session")
+def shipped_pack_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default pack built once from the bundled resources."""
+    from ketaref.pack import build
+    from ketaref.paths import resources_dir
+
+    out = tmp_path_factory.mktemp("shipped") / "ketaref.pack.sqlite"
+    build(resources_dir(), out)
+    return out
+
+
+@pytest.fixture
+def shipped_pack(shipped_pack_path: Path):  # type: ignore[no-untyped-def]
+    """The shipped pack, open."""
+    from ketaref.store import open_pack
+
+    opened = open_pack(shipped_pack_path)
+    yield opened
+    opened.close()
