@@ -38,6 +38,17 @@ class CardSource:
         return self.key_lines.get(key, 1)
 
 
+@dataclass(frozen=True)
+class CardLinks:
+    """The cards a file links to, kept even when the file has other problems, so all are reported at once."""
+
+    path: str
+    related: tuple[str, ...]
+    related_line: int
+    body: str
+    body_line: int
+
+
 def body_links(body: str) -> list[tuple[str, int]]:
     """Card ids the body links to, each with its line offset inside the body (0-based)."""
     found = []
@@ -78,6 +89,11 @@ def _check_str_list(meta: dict[str, Any], key: str, problems: list[str]) -> tupl
 
 def parse_card(path: Path, rel: str | None = None) -> tuple[CardSource | None, list[Problem]]:
     """Parse one card file; return it (or None) and every problem found in it."""
+    src, _links, problems = _parse_card(path, rel)
+    return src, problems
+
+
+def _parse_card(path: Path, rel: str | None) -> tuple[CardSource | None, CardLinks | None, list[Problem]]:
     name = rel or str(path)
     problems: list[Problem] = []
 
@@ -90,17 +106,17 @@ def parse_card(path: Path, rel: str | None = None) -> tuple[CardSource | None, l
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         add(line, "the file is not UTF-8 text; save it as UTF-8")
-        return None, problems
+        return None, None, problems
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
     lines = text.split("\n")
     if not lines or lines[0].strip() != FENCE:
         add(1, "the file must start with a '+++' line (TOML front matter)")
-        return None, problems
+        return None, None, problems
     try:
         end = next(i for i in range(1, len(lines)) if lines[i].strip() == FENCE)
     except StopIteration:
         add(1, "the front matter has no closing '+++' line")
-        return None, problems
+        return None, None, problems
     front = "\n".join(lines[1:end])
     body = "\n".join(lines[end + 1 :]).strip("\n")
     body_line = end + 2
@@ -111,7 +127,7 @@ def parse_card(path: Path, rel: str | None = None) -> tuple[CardSource | None, l
         line = int(m.group(1)) + 1 if m else 2
         reason = re.sub(r" \(at line.*", "", str(exc))
         add(line, f"bad TOML: {reason}")
-        return None, problems
+        return None, None, problems
     key_lines = _key_lines(front, 2)
 
     def line_of(key: str) -> int:
@@ -183,8 +199,9 @@ def parse_card(path: Path, rel: str | None = None) -> tuple[CardSource | None, l
     if category in CATEGORIES and path.parent.name != category:
         add(line_of("category"), f"category '{category}' does not match the folder '{path.parent.name}'")
 
+    links = CardLinks(name, related, line_of("related"), body, body_line)
     if any(not p.warning for p in problems):
-        return None, problems
+        return None, links, problems
     assert isinstance(reviewed, dt.date)
     card = Card(
         id=card_id,
@@ -199,7 +216,7 @@ def parse_card(path: Path, rel: str | None = None) -> tuple[CardSource | None, l
         sources=tuple(sources),
         path=name,
     )
-    return CardSource(card, name, body_line, key_lines), problems
+    return CardSource(card, name, body_line, key_lines), links, problems
 
 
 def card_files(cards_dir: Path) -> list[Path]:
@@ -207,14 +224,14 @@ def card_files(cards_dir: Path) -> list[Path]:
     return sorted(cards_dir.rglob("*.md"), key=lambda p: p.relative_to(cards_dir).as_posix())
 
 
-def check_links(parsed: Iterable[CardSource], known: set[str]) -> list[Problem]:
+def check_links(links: Iterable[CardLinks], known: set[str]) -> list[Problem]:
     """Problems for related ids and body links that name no card."""
     problems = []
-    for src in parsed:
-        for target in src.card.related:
+    for src in links:
+        for target in src.related:
             if target not in known:
-                problems.append(Problem(src.path, src.line_of("related"), f"related card '{target}' does not exist"))
-        for target, offset in body_links(src.card.body):
+                problems.append(Problem(src.path, src.related_line, f"related card '{target}' does not exist"))
+        for target, offset in body_links(src.body):
             if target not in known:
                 problems.append(Problem(src.path, src.body_line + offset, f"link to unknown card '{target}'"))
     return problems
@@ -231,15 +248,18 @@ def display_path(path: Path) -> str:
 def load_cards(cards_dir: Path) -> tuple[list[CardSource], list[Problem]]:
     """Parse and validate every card under a folder; return the cards and all problems."""
     parsed: list[CardSource] = []
+    links: list[CardLinks] = []
     problems: list[Problem] = []
     files = card_files(cards_dir)
     if not files:
         problems.append(Problem(str(cards_dir), 1, "no card files (*.md) found"))
     for path in files:
-        src, found = parse_card(path, display_path(path))
+        src, refs, found = _parse_card(path, display_path(path))
         problems.extend(found)
         if src:
             parsed.append(src)
+        if refs:
+            links.append(refs)
     seen: dict[str, CardSource] = {}
     for src in parsed:
         first = seen.setdefault(src.card.id, src)
@@ -247,5 +267,6 @@ def load_cards(cards_dir: Path) -> tuple[list[CardSource], list[Problem]]:
             problems.append(
                 Problem(src.path, src.line_of("id"), f"duplicate id '{src.card.id}' (also in {first.path})")
             )
-    problems.extend(check_links(parsed, set(seen)))
+    # A card file with problems of its own still exists: links to it are not reported as broken too.
+    problems.extend(check_links(links, set(seen) | {path.stem for path in files}))
     return parsed, problems

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import logging
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -16,8 +14,6 @@ import click
 from . import __version__
 from .errors import CardError, KetarefError
 from .model import AUDIENCES, CATEGORIES, CATEGORY_LABELS
-
-log = logging.getLogger(__name__)
 
 
 class Failure(click.ClickException):
@@ -35,9 +31,9 @@ def user_errors() -> Iterator[None]:
     except CardError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
-        raise Failure(f"Error: {exc}") from exc
+        raise Failure(str(exc)) from exc
     except KetarefError as exc:
-        raise Failure(f"Error: {exc}") from exc
+        raise Failure(str(exc)) from exc
 
 
 def _progress(label: str) -> tuple[Callable[[int, int], None] | None, Callable[[], None]]:
@@ -87,7 +83,10 @@ def main(ctx: click.Context, pack_path: str | None) -> None:
 
     With no command, opens the desktop app.
     """
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if ctx.invoked_subcommand != "search":  # the hot path logs nothing and skips importing logging
+        import logging
+
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     ctx.ensure_object(dict)
     ctx.obj["pack"] = pack_path
     if ctx.invoked_subcommand is None:
@@ -117,10 +116,10 @@ def pack_cmd(source: Path | None, output: Path | None) -> None:
 
 
 def _mark(snippet: str) -> str:
-    import html
+    from .search import unescape
 
     text = re.sub(r"<mark>(.*?)</mark>", lambda m: click.style(m.group(1), bold=True, fg="yellow"), snippet)
-    return html.unescape(text)
+    return unescape(text)
 
 
 @main.command("search")
@@ -137,6 +136,8 @@ def search_cmd(ctx: click.Context, query: tuple[str, ...], category: str | None,
         with open_current(ctx) as pack:
             found = pack.search(text, limit=limit, category=category, audience=audience)
     if as_json:
+        import json
+
         payload = {
             "query": found.query,
             "corrected_query": found.corrected_query,
@@ -165,6 +166,8 @@ def search_cmd(ctx: click.Context, query: tuple[str, ...], category: str | None,
 @click.pass_context
 def show_cmd(ctx: click.Context, card_id: str, fmt: str) -> None:
     """Print one card by id."""
+    import html
+
     from .render import card_document, strip_card_links
 
     with user_errors():
@@ -173,7 +176,7 @@ def show_cmd(ctx: click.Context, card_id: str, fmt: str) -> None:
             titles = pack.titles()
     if fmt == "html":
         body = card_document(card, titles, review_due=card.review_due())
-        click.echo(f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{card.title}</title></head><body>\n{body}\n</body></html>')
+        click.echo(f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{html.escape(card.title)}</title></head><body>\n{body}\n</body></html>')
         return
     if fmt == "markdown":
         click.echo(card.body)
@@ -204,6 +207,8 @@ def info_cmd(ctx: click.Context, as_json: bool) -> None:
             info = pack.info()
             path = pack.path
     if as_json:
+        import json
+
         click.echo(json.dumps(info, indent=2))
         return
     click.echo(f"Pack:            {path}")

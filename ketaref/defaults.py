@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from . import __version__
 from .paths import bundled_pack, cached_pack, resources_dir
-
-log = logging.getLogger(__name__)
 
 
 def _meta(path: Path) -> dict[str, str]:
@@ -27,12 +23,12 @@ def _meta(path: Path) -> dict[str, str]:
 
 def is_current(pack: Path, resources: Path) -> bool:
     """True when a pack was built from exactly these resources by this version of KetaRef."""
-    from .pack import source_digest
+    from .pack import builder_version, source_digest
 
     if not pack.is_file():
         return False
     meta = _meta(pack)
-    return meta.get("content_sha256") == source_digest(resources) and meta.get("builder_version") == __version__
+    return meta.get("content_sha256") == source_digest(resources) and meta.get("builder_version") == builder_version()
 
 
 def default_pack(progress: Callable[[int, int], None] | None = None, notice: Callable[[str], None] | None = None) -> Path:

@@ -18,16 +18,24 @@ from . import __version__
 from .cards import body_links, card_files, display_path, load_cards
 from .errors import CardError, KetarefError, Problem
 from .model import CATEGORIES, Card
+from .search import tokens
 
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
+# Bumped whenever what a build writes changes (columns, rendering), so stale cached packs are rebuilt.
+PACK_FORMAT = 2
 TOKENIZE = "unicode61 remove_diacritics 2"
 # bm25 weights for the FTS columns: title, keywords, summary, body_text.
 RANK = "bm25(10.0, 8.0, 3.0, 1.0)"
 FTS_COLUMNS = ["title", "keywords", "summary", "body_text"]
 
 Progress = Callable[[int, int], None]
+
+
+def builder_version() -> str:
+    """The KetaRef version and pack format that a build records (a different one means rebuild)."""
+    return f"{__version__}+format{PACK_FORMAT}"
 
 
 def source_files(source: Path) -> list[Path]:
@@ -166,9 +174,9 @@ def _write(db_path: Path, cards: list[Card], groups: list[list[str]], meta: dict
         columns={"from_id": str, "to_id": str, "kind": str},
     )
     db["synonyms"].insert_all(
-        ({"group_id": g, "term": t} for g, terms in enumerate(groups, 1) for t in terms),
+        ({"group_id": g, "term": t, "tokens": " ".join(tokens(t))} for g, terms in enumerate(groups, 1) for t in terms),
         pk=("group_id", "term"),
-        columns={"group_id": int, "term": str},
+        columns={"group_id": int, "term": str, "tokens": str},
     )
     db["cards"].create_index(["category_order", "title"])
     db.execute("CREATE INDEX cards_title_nocase ON cards(title COLLATE NOCASE)")
@@ -203,7 +211,7 @@ def build(source: Path, output: Path, progress: Progress | None = None) -> dict[
         "content_version": version,
         "built_at": now.replace(microsecond=0).isoformat(),
         "content_sha256": source_digest(source),
-        "builder_version": __version__,
+        "builder_version": builder_version(),
         "cards": str(len(cards)),
     }
     output = output.resolve()

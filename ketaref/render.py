@@ -28,6 +28,8 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "card", "mailto"}
 BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd", "pre", "blockquote", "tr"}
 BOX_EMPTY, BOX_TICKED = "\u2610", "\u2611"
+# Title of the links made from [[id]]: their text is another card's title, kept out of this card's search text.
+XREF = "Open card"
 
 
 def expand_links(body: str, title_of: Callable[[str], str | None]) -> str:
@@ -35,7 +37,7 @@ def expand_links(body: str, title_of: Callable[[str], str | None]) -> str:
 
     def wiki(m: re.Match[str]) -> str:
         card_id = m.group(1).strip()
-        return f"[{title_of(card_id) or card_id}](card:{card_id})"
+        return f'[{title_of(card_id) or card_id}](card:{card_id} "{XREF}")'
 
     return WIKI_LINK_RE.sub(wiki, body)
 
@@ -95,9 +97,11 @@ class _TextExtractor(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.blocks: list[str] = []
         self.current: list[str] = []
+        self.in_xref = False
 
     def _flush(self) -> None:
         text = re.sub(r"\s+", " ", "".join(self.current)).strip()
+        text = re.sub(r"\s*\(\s*[,;]?\s*\)|\s+(?=[.,;:])", "", text).strip(" ,;")
         self.current = []
         if text:
             if text[-1] not in ".!?:;":
@@ -109,12 +113,18 @@ class _TextExtractor(HTMLParser):
             self._flush()
         elif tag == "br":
             self.current.append(" ")
+        elif tag == "a" and dict(attrs).get("title") == XREF:
+            self.in_xref = True
 
     def handle_endtag(self, tag: str) -> None:
         if tag in BLOCKS:
             self._flush()
+        elif tag == "a":
+            self.in_xref = False
 
     def handle_data(self, data: str) -> None:
+        if self.in_xref:
+            return
         self.current.append(data.replace(BOX_EMPTY, "").replace(BOX_TICKED, ""))
 
     def text(self) -> str:

@@ -5,7 +5,6 @@ Standard library only: this is the hot path of the CLI and of every keystroke in
 
 from __future__ import annotations
 
-import html
 import re
 import sqlite3
 import unicodedata
@@ -48,6 +47,16 @@ def stem(token: str) -> str:
     return token
 
 
+def escape(text: str) -> str:
+    """HTML-escape text (html.escape without importing html: this module is on the hot path)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def unescape(text: str) -> str:
+    """Undo escape()."""
+    return text.replace("&quot;", '"').replace("&gt;", ">").replace("&lt;", "<").replace("&amp;", "&")
+
+
 def _quote(tokens_: list[str]) -> str:
     return '"' + " ".join(tokens_) + '"'
 
@@ -67,8 +76,9 @@ class Synonyms:
         groups: dict[int, list[tuple[str, ...]]] = {}
         index: dict[tuple[str, ...], int] = {}
         case_sensitive: dict[tuple[str, ...], str] = {}
-        for group_id, term in conn.execute("SELECT group_id, term FROM synonyms ORDER BY group_id, term"):
-            key = tuple(tokens(term))
+        rows = conn.execute("SELECT group_id, term, tokens FROM synonyms ORDER BY group_id, term")
+        for group_id, term, normalized in rows:
+            key = tuple(normalized.split())
             if not key:
                 continue
             groups.setdefault(group_id, []).append(key)
@@ -92,6 +102,16 @@ class _Unit:
     words: list[_Word]
     alternatives: list[list[str]]  # token lists, each a phrase
     synonym: bool
+
+    def in_title(self, title_tokens: list[str]) -> bool:
+        """True when one of the unit's phrases appears in a title (its last word as a prefix)."""
+        for alt in self.alternatives:
+            head, last = alt[:-1], stem(alt[-1])
+            for i in range(len(title_tokens) - len(alt) + 1):
+                window = title_tokens[i : i + len(alt)]
+                if window[:-1] == head and window[-1].startswith(last):
+                    return True
+        return False
 
     def expression(self) -> str:
         parts = []
@@ -193,8 +213,8 @@ def _correct(conn: sqlite3.Connection, token: str) -> str | None:
 
 def build_query(
     query: str, synonyms: Synonyms | None = None, conn: sqlite3.Connection | None = None
-) -> tuple[list[str], str | None]:
-    """The FTS5 expressions (one per unit, to be joined with AND or OR) and a corrected query, if any.
+) -> tuple[list[_Unit], str | None]:
+    """The query's units (each gives one FTS5 expression, joined with AND or OR) and a corrected query, if any.
 
     Every user token is quoted, so no input can reach FTS5 as syntax.
     """
@@ -222,7 +242,7 @@ def build_query(
                 unit.words = [_Word(" ".join(fixed), fixed)]
                 unit.alternatives = [fixed]
     corrected_query = " ".join(w.raw for u in units for w in u.words) if corrected else None
-    return [u.expression() for u in units], corrected_query
+    return units, corrected_query
 
 
 def _snippet(raw: str, summary: str, prefixes: list[str]) -> str:
@@ -230,7 +250,7 @@ def _snippet(raw: str, summary: str, prefixes: list[str]) -> str:
     if OPEN not in raw and prefixes:
         pattern = re.compile(r"\b(" + "|".join(re.escape(p) for p in prefixes) + r")\w*", re.IGNORECASE)
         raw = pattern.sub(lambda m: OPEN + m.group(0) + CLOSE, summary)
-    text = html.escape(re.sub(r"\s+", " ", raw).strip())
+    text = escape(re.sub(r"\s+", " ", raw).strip())
     return text.replace(OPEN, "<mark>").replace(CLOSE, "</mark>")
 
 
@@ -254,9 +274,11 @@ def search(
     synonyms: Synonyms | None = None,
 ) -> SearchResult:
     """Search a pack; any string in, a SearchResult out, never an exception from the query text."""
-    text = query if isinstance(query, str) else ""
+    # Lone surrogates (undecodable bytes in a command-line argument) cannot reach SQLite.
+    text = query.encode("utf-8", "replace").decode("utf-8") if isinstance(query, str) else ""
     limit = max(1, min(int(limit), 500))
-    expressions, corrected = build_query(text, synonyms, conn)
+    units, corrected = build_query(text, synonyms, conn)
+    expressions = [u.expression() for u in units]
     prefixes = sorted({stem(t) for t in tokens(corrected or text) if len(t) > 1}, key=len, reverse=True)
     if not expressions:
         return SearchResult(text, None, [])
@@ -269,16 +291,28 @@ def search(
         params.append(audience)
     sql = SQL.format(tokens=SNIPPET_TOKENS, filters=filters)
     hits: dict[str, Hit] = {}
-    joins = [" AND "] if len(expressions) == 1 else [" AND ", " OR "]
-    for joiner in joins:
-        if len(hits) >= limit:
+    # First the title and keywords only: when they alone fill the page, those cards rank first anyway,
+    # and a common word is ranked over a few thousand rows instead of every card. Then all columns;
+    # then, for words that never meet in one card, any of them.
+    every = " AND ".join(expressions)
+    stages = [(f"{{title keywords}} : ({every})", limit), (every, 1)]
+    if len(expressions) > 1:
+        stages.append((" OR ".join(expressions), 1))
+    for match, enough in stages:
+        found = conn.execute(sql, [match, *params, limit]).fetchall()
+        if len(found) >= enough:
             break
-        for row in conn.execute(sql, [joiner.join(expressions), *params, limit]):
-            if row[0] not in hits:
-                snippet = _snippet(row[4] or "", row[6], prefixes)
-                hits[row[0]] = Hit(row[0], row[1], row[2], row[3], snippet, round(-row[5], 4))
-    results = list(hits.values())[:limit]
-    exact = _exact(conn, corrected or text, category, audience)
+    for row in found:
+        if row[0] not in hits:
+            snippet = _snippet(row[4] or "", row[6], prefixes)
+            hits[row[0]] = Hit(row[0], row[1], row[2], row[3], snippet, round(-row[5], 4))
+    # Cards whose title holds every word of the query come first; bm25 orders the rest.
+    results = sorted(hits.values(), key=lambda h: not all(u.in_title(tokens(h.title)) for u in units))[:limit]
+    exact = _exact(conn, text, category, audience)
+    if exact:
+        corrected = None  # the text names a card exactly: there is nothing to correct
+    elif corrected:
+        exact = _exact(conn, corrected, category, audience)
     if exact:
         results = [h for h in results if h.id != exact.id]
         results.insert(0, exact if exact.id not in hits else hits[exact.id])
@@ -296,4 +330,4 @@ def _exact(conn: sqlite3.Connection, text: str, category: str | None, audience: 
     ).fetchone()
     if not row or (category and row[2] != category) or (audience and row[3] != audience):
         return None
-    return Hit(row[0], row[1], row[2], row[3], html.escape(row[4]), 0.0)
+    return Hit(row[0], row[1], row[2], row[3], escape(row[4]), 0.0)

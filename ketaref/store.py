@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import logging
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -12,8 +10,6 @@ from typing import Any
 from .errors import NotFoundError, PackError
 from .model import CATEGORIES, Card, Hit, SearchResult, Source
 from .search import Synonyms, search
-
-log = logging.getLogger(__name__)
 
 SUPPORTED_SCHEMA = 1
 MAGIC = b"SQLite format 3\x00"
@@ -75,9 +71,9 @@ class Pack:
         self, query: str, limit: int = 20, category: str | None = None, audience: str | None = None
     ) -> SearchResult:
         """Search the cards; never raises on any query text."""
-        if self._synonyms is None:
-            self._synonyms = Synonyms.load(self.conn)
         try:
+            if self._synonyms is None:
+                self._synonyms = Synonyms.load(self.conn)
             return search(
                 self.conn, query, limit=limit, category=category, audience=audience, synonyms=self._synonyms
             )
@@ -93,6 +89,8 @@ class Pack:
         ).fetchone()
         if row is None:
             raise NotFoundError(f"No card with id '{card_id}' in this pack.")
+        import json
+
         sources = tuple(
             Source(*r)
             for r in self.conn.execute(
@@ -198,7 +196,7 @@ def open_pack(path: str | Path) -> Pack:
         if schema > SUPPORTED_SCHEMA:
             raise PackError(
                 f"The pack {path} needs a newer KetaRef (pack schema {schema}; this version reads "
-                f"schema {SUPPORTED_SCHEMA}). Update KetaRef or use an older pack."
+                f"schema {SUPPORTED_SCHEMA}): update KetaRef or use an older pack."
             )
         if schema < 1 or schema != user_version:
             raise PackError(f"The pack {path} has an unknown schema version ({schema}); build it again.")

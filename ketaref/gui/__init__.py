@@ -1,0 +1,1 @@
+"""The desktop window: a thin Qt face over the same store, search, render and handout functions as the CLI."""

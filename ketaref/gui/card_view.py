@@ -1,0 +1,263 @@
+"""The card view: the rendered card, its section outline, find in card and zoom; links are handled here."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from PySide6.QtCore import QEvent, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QFont, QPalette, QTextCursor
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QTextBrowser,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..model import Card
+from ..render import card_document
+from .find_bar import FindBar
+from .outline import outline
+from .results import mix
+from .settings import ZOOM_RANGE
+
+log = logging.getLogger(__name__)
+
+EXTERNAL_SCHEMES = ("http", "https")
+ZOOM_STEP = 0.1
+WELCOME = (
+    "<h1>KetaRef</h1><p>Type in the search box to find a card: a word, a drug or brand name, an abbreviation "
+    "(TRD, BP, SI) or a lay word. Results follow each keystroke; <b>Down</b> and <b>Up</b> move through them "
+    "and <b>Enter</b> opens one.</p><p>With an empty search box the list shows every card by category.</p>"
+    "<p>Help &gt; Keyboard shortcuts lists every shortcut.</p>"
+)
+
+
+def stylesheet(palette: QPalette) -> str:
+    """The card's CSS, with every colour taken from the palette so light and dark themes both read well."""
+    text = palette.color(QPalette.ColorRole.Text)
+    base = palette.color(QPalette.ColorRole.Base)
+    muted = mix(text, base, 0.35).name()
+    rule = mix(text, base, 0.7).name()
+    tint = mix(base, palette.color(QPalette.ColorRole.Highlight), 0.12).name()
+    return f"""
+        h1 {{ font-size: x-large; margin-bottom: 2px; }}
+        h2 {{ font-size: large; margin-top: 16px; margin-bottom: 4px; }}
+        h3 {{ font-size: medium; margin-top: 12px; margin-bottom: 2px; }}
+        p.meta {{ color: {muted}; margin-top: 0px; }}
+        table.summary {{ background-color: {tint}; border-style: solid; border-width: 1px; border-color: {rule};
+                         margin-top: 6px; margin-bottom: 10px; }}
+        table {{ border-collapse: collapse; border-style: solid; border-width: 1px; border-color: {rule};
+                 margin-top: 6px; margin-bottom: 6px; }}
+        th {{ background-color: {tint}; padding: 3px 6px; border: 1px solid {rule}; }}
+        td {{ padding: 3px 6px; border: 1px solid {rule}; }}
+        li {{ margin-bottom: 2px; }}
+        p.reviewed {{ color: {muted}; margin-top: 14px; }}
+        span.due {{ font-weight: bold; color: {text.name()}; }}
+    """
+
+
+class CardView(QWidget):
+    """Shows one card; card: links ask the window to open a card, http(s) links open the browser on click."""
+
+    card_link = Signal(str)  # a card id
+    message = Signal(str)  # a status-bar message
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.card: Card | None = None
+        self._titles: Mapping[str, str] = {}
+        self._zoom = 0
+        self._find_text = ""
+        self.browser = QTextBrowser()
+        self.browser.setOpenLinks(False)
+        self.browser.setOpenExternalLinks(False)
+        self.browser.setAccessibleName("Card")
+        self.browser.anchorClicked.connect(self._link)
+        self.browser.highlighted.connect(self._hover)
+        self.outline = QListWidget()
+        self.outline.setAccessibleName("Sections of this card")
+        self.outline.itemActivated.connect(self._jump)
+        self.outline.itemClicked.connect(self._jump)
+        outline_label = QLabel("On this &card")
+        outline_label.setBuddy(self.outline)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(4, 0, 0, 0)
+        side_layout.addWidget(outline_label)
+        side_layout.addWidget(self.outline, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.browser)
+        self.splitter.addWidget(side)
+        self.splitter.setStretchFactor(0, 4)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.find_bar = FindBar()
+        self.find_bar.hide()
+        self.find_bar.find_requested.connect(self.find)
+        self.find_bar.closed.connect(self.close_find)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 6, 6)
+        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.find_bar)
+        self._render()
+
+    # -- content
+
+    def show_card(self, card: Card, titles: Mapping[str, str]) -> None:
+        """Show a card from its top."""
+        self.card = card
+        self._titles = titles
+        self._render()
+        if self.find_bar.isVisible() and self.find_bar.edit.text():
+            self.find(self.find_bar.edit.text(), 0)
+
+    def clear(self) -> None:
+        """Show the welcome page instead of a card."""
+        self.card = None
+        self._render()
+
+    def _render(self) -> None:
+        document = self.browser.document()
+        document.setDefaultStyleSheet(stylesheet(self.palette()))
+        self._apply_zoom()
+        if self.card is None:
+            self.browser.setHtml(WELCOME)
+            self._fill_outline("")
+            return
+        body = card_document(self.card, self._titles, review_due=self.card.review_due())
+        self.browser.setHtml(body)
+        self._fill_outline(body)
+
+    def _fill_outline(self, body: str) -> None:
+        self.outline.clear()
+        for section in outline(body):
+            item = QListWidgetItem(("    " if section.level == 3 else "") + section.text)
+            item.setData(Qt.ItemDataRole.UserRole, section.anchor)
+            item.setToolTip(section.text)
+            self.outline.addItem(item)
+
+    def _jump(self, item: QListWidgetItem) -> None:
+        self.browser.scrollToAnchor(item.data(Qt.ItemDataRole.UserRole))
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Re-render with the new palette when the system switches between light and dark."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            scroll = self.browser.verticalScrollBar().value()
+            self._render()
+            self.browser.verticalScrollBar().setValue(scroll)
+
+    # -- links
+
+    def _link(self, url: QUrl) -> None:
+        scheme = url.scheme().lower()
+        if scheme == "card":
+            self.card_link.emit(url.path())
+        elif scheme in EXTERNAL_SCHEMES:
+            self.message.emit(f"Opening {url.toString()} in the web browser")
+            QDesktopServices.openUrl(url)
+        elif not scheme and url.hasFragment():
+            self.browser.scrollToAnchor(url.fragment())
+        else:
+            self.message.emit(f"Not followed: {url.toString()} (only web and card links open)")
+
+    def _hover(self, url: QUrl) -> None:
+        if url.scheme() == "card":
+            self.message.emit(f"Open card: {self._titles.get(url.path(), url.path())}")
+        else:
+            self.message.emit(url.toString())
+
+    # -- zoom
+
+    @property
+    def zoom(self) -> int:
+        """Zoom steps from the normal size (each is 10%)."""
+        return self._zoom
+
+    def set_zoom(self, steps: int) -> None:
+        """Set the card text size in steps of 10%, within the allowed range."""
+        self._zoom = max(ZOOM_RANGE[0], min(ZOOM_RANGE[1], steps))
+        self._apply_zoom()
+        self.message.emit(f"Zoom {round(100 * (1 + ZOOM_STEP * self._zoom))}%")
+
+    def _apply_zoom(self) -> None:
+        font = QFont(self.font())
+        font.setPointSizeF(self.font().pointSizeF() * (1 + ZOOM_STEP * self._zoom))
+        self.browser.document().setDefaultFont(font)
+
+    # -- find in card
+
+    def open_find(self) -> None:
+        """Show the find bar with its text selected."""
+        self.find_bar.show()
+        self.find_bar.edit.setFocus()
+        self.find_bar.edit.selectAll()
+        if self.find_bar.edit.text():
+            self.find(self.find_bar.edit.text(), 0)
+
+    def close_find(self) -> None:
+        """Hide the find bar and its highlights; the card keeps the focus."""
+        self.find_bar.hide()
+        self.browser.setExtraSelections([])
+        self.browser.setFocus()
+
+    def find_again(self, backward: bool) -> None:
+        """F3 / Shift+F3: the next or previous match (opens the find bar when it is closed)."""
+        if not self.find_bar.isVisible() or not self.find_bar.edit.text():
+            self.open_find()
+            return
+        self.find(self.find_bar.edit.text(), -1 if backward else 1)
+
+    def matches(self, text: str) -> list[QTextCursor]:
+        """Every case-insensitive match of text in the card, in order."""
+        found: list[QTextCursor] = []
+        if not text:
+            return found
+        document = self.browser.document()
+        cursor = document.find(text, 0)
+        while not cursor.isNull():
+            found.append(cursor)
+            cursor = document.find(text, cursor)
+        return found
+
+    def find(self, text: str, direction: int) -> tuple[int, int]:
+        """Select a match (0: the one at or after the cursor, 1: next, -1: previous), highlight all; (n, total)."""
+        found = self.matches(text)
+        if not found:
+            self.browser.setExtraSelections([])
+            self.find_bar.set_count(0, 0)
+            return 0, 0
+        cursor = self.browser.textCursor()
+        if direction < 0:
+            before = [n for n, match in enumerate(found) if match.selectionStart() < cursor.selectionStart()]
+            current = before[-1] if before else len(found) - 1
+        else:
+            start = cursor.selectionStart() if direction == 0 else cursor.selectionStart() + 1
+            after = [n for n, match in enumerate(found) if match.selectionStart() >= start]
+            current = after[0] if after else 0
+        self.browser.setTextCursor(found[current])
+        self.browser.ensureCursorVisible()
+        self._highlight(found, current)
+        self.find_bar.set_count(current + 1, len(found))
+        return current + 1, len(found)
+
+    def _highlight(self, found: list[QTextCursor], current: int) -> None:
+        palette = self.palette()
+        base, text = palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Text)
+        selections = []
+        for n, match in enumerate(found):
+            selection = QTextEdit.ExtraSelection()
+            selection.cursor = match
+            if n == current:
+                selection.format.setBackground(palette.color(QPalette.ColorRole.Highlight))
+                selection.format.setForeground(palette.color(QPalette.ColorRole.HighlightedText))
+            else:
+                selection.format.setBackground(mix(base, palette.color(QPalette.ColorRole.Highlight), 0.35))
+                selection.format.setForeground(text)
+            selections.append(selection)
+        self.browser.setExtraSelections(selections)

@@ -1,0 +1,100 @@
+"""Queries run on a worker thread with its own read-only connection, so typing never waits for search."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from ..errors import KetarefError
+from ..model import Hit, SearchResult
+from ..store import Pack, open_pack
+
+log = logging.getLogger(__name__)
+
+RESULT_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Request:
+    """One query: its sequence number (to drop stale answers), the text and the category filter."""
+
+    seq: int
+    text: str
+    category: str | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A search result, or the browse list when the query is empty."""
+
+    request: Request
+    result: SearchResult | None = None
+    browse: list[Hit] = field(default_factory=list)
+    error: str = ""
+
+
+class SearchWorker(QObject):
+    """Runs only the latest request: requests made while one runs replace each other."""
+
+    answered = Signal(object)  # Answer
+
+    def __init__(self, pack_path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pack_path = pack_path
+        self._pending: Request | None = None
+        self._stopping = False
+        self._wake = threading.Condition()
+        self._thread = threading.Thread(target=self._loop, name="ketaref-search", daemon=True)
+        self._thread.start()
+
+    def submit(self, request: Request) -> None:
+        """Ask for a query; any request not started yet is dropped."""
+        with self._wake:
+            self._pending = request
+            self._wake.notify()
+
+    def stop(self) -> None:
+        """End the thread (waits for a running query to finish)."""
+        with self._wake:
+            self._stopping = True
+            self._wake.notify()
+        self._thread.join(timeout=5)
+
+    def _loop(self) -> None:
+        pack: Pack | None = None
+        try:
+            while True:
+                with self._wake:
+                    while self._pending is None and not self._stopping:
+                        self._wake.wait()
+                    if self._stopping:
+                        return
+                    request, self._pending = self._pending, None
+                if request is None:
+                    continue
+                if pack is None:
+                    try:
+                        pack = open_pack(self.pack_path)
+                    except KetarefError as exc:
+                        self.answered.emit(Answer(request, error=str(exc)))
+                        continue
+                self.answered.emit(self._answer(pack, request))
+        finally:
+            if pack is not None:
+                pack.close()
+
+    @staticmethod
+    def _answer(pack: Pack, request: Request) -> Answer:
+        try:
+            if request.text.strip():
+                return Answer(request, result=pack.search(request.text, RESULT_LIMIT, request.category))
+            return Answer(request, browse=pack.browse(request.category))
+        except KetarefError as exc:
+            return Answer(request, error=str(exc))
+        except Exception:
+            log.exception("Search failed for %r", request.text)
+            return Answer(request, error="Search failed unexpectedly; the details are in the log.")

@@ -1,0 +1,107 @@
+"""Every user setting with its default, kept by QSettings in one INI file in the user data folder."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar, cast
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from ..paths import user_dir
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    """One setting: its key in the INI file and its default (whose type is the setting's type)."""
+
+    key: str
+    default: T
+
+
+# Printing and handouts (Preferences).
+CLINIC = Setting("print/clinic", "")
+PHONE = Setting("print/phone", "")
+LOGO = Setting("print/logo", "")
+PAPER = Setting("print/paper", "letter")
+BASE_PT = Setting("print/base_pt", 12.0)
+LARGE_PRINT = Setting("print/large_print", False)
+CLINIC_ASKED = Setting("print/clinic_asked", False)
+# The window.
+DISCLAIMER_ACCEPTED = Setting("window/disclaimer_accepted", False)
+GEOMETRY = Setting("window/geometry", b"")
+WINDOW_STATE = Setting("window/state", b"")
+SPLITTER = Setting("window/splitter", b"")
+CARD_SPLITTER = Setting("window/card_splitter", b"")
+ZOOM = Setting("view/zoom", 0)
+LAST_FOLDER = Setting("files/last_folder", "")
+# Navigation: card ids.
+BOOKMARKS: Setting[tuple[str, ...]] = Setting("navigation/bookmarks", ())
+RECENT: Setting[tuple[str, ...]] = Setting("navigation/recent", ())
+BACK: Setting[tuple[str, ...]] = Setting("navigation/back", ())
+FORWARD: Setting[tuple[str, ...]] = Setting("navigation/forward", ())
+CURRENT = Setting("navigation/current", "")
+
+ZOOM_RANGE = (-4, 12)
+BASE_PT_RANGE = (8.0, 24.0)
+
+
+def settings_path() -> Path:
+    """The settings file (KETAREF_DATA_DIR moves it, which keeps tests away from the real one)."""
+    return user_dir("data") / "settings.ini"
+
+
+def _convert(raw: Any, default: T) -> T:
+    """A stored value as the type of the setting's default (INI files keep everything as text)."""
+    if isinstance(default, bool):
+        return cast(T, raw is True or str(raw).lower() in ("true", "1", "yes"))
+    if isinstance(default, int):
+        return cast(T, int(raw))
+    if isinstance(default, float):
+        return cast(T, float(raw))
+    if isinstance(default, bytes):
+        return cast(T, bytes(raw.data()) if isinstance(raw, QByteArray) else b"")
+    if isinstance(default, tuple):
+        items = json.loads(raw)
+        if not isinstance(items, list):
+            raise ValueError("not a list")
+        return cast(T, tuple(str(item) for item in items))
+    return cast(T, str(raw))
+
+
+class Settings:
+    """Typed access to the settings file; a missing or unreadable value gives the default."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or settings_path()
+        self._store = QSettings(str(self.path), QSettings.Format.IniFormat)
+
+    def get(self, setting: Setting[T]) -> T:
+        """The setting's value, or its default."""
+        raw = self._store.value(setting.key)
+        if raw is None:
+            return setting.default
+        try:
+            return _convert(raw, setting.default)
+        except (TypeError, ValueError) as exc:
+            log.warning("Ignoring the bad value of %s in %s: %s", setting.key, self.path, exc)
+            return setting.default
+
+    def set(self, setting: Setting[T], value: T) -> None:
+        """Store a value (written to disk at sync or exit)."""
+        stored: Any = value
+        if isinstance(setting.default, tuple):
+            stored = json.dumps(list(cast(tuple[str, ...], value)))
+        elif isinstance(setting.default, bytes):
+            stored = QByteArray(cast(bytes, value))
+        self._store.setValue(setting.key, stored)
+
+    def sync(self) -> None:
+        """Write pending changes to disk now."""
+        self._store.sync()

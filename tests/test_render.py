@@ -1,0 +1,144 @@
+"""Markdown to sanitised HTML and plain text, and the whole-card document."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from ketaref.model import Card, Source
+from ketaref.render import card_document, html_to_text, markdown_to_html, strip_card_links
+
+TITLES = {"mon-session": "Monitoring a session", "dose-esketamine": "Esketamine dosing"}
+
+
+def render(body: str) -> str:
+    return markdown_to_html(body, TITLES.get)
+
+
+@pytest.mark.parametrize(
+    ("body", "banned"),
+    [
+        ("<script>alert('x')</script>Text", "<script"),
+        ("<script>alert('x')</script>Text", "alert"),
+        ('<iframe src="https://example.org"></iframe>Text', "<iframe"),
+        ('<a href="https://example.org" onclick="steal()">x</a>', "onclick"),
+        ('<div onmouseover="steal()">x</div>', "onmouseover"),
+        ("<svg onload=alert(1)>", "onload"),
+        ("[run](javascript:alert(1))", "javascript:"),
+        ('<a href="JaVaScRiPt:alert(1)">run</a>', "javascript:"),
+        ("[run](vbscript:msgbox)", "vbscript:"),
+        ("[open](file:///etc/passwd)", "file:"),
+        ("[data](data:text/html,hi)", "data:"),
+        ("![pixel](https://example.org/p.png)", "<img"),
+        ('<img src="https://example.org/p.png">', "<img"),
+        ('<img src="https://example.org/p.png">', "example.org"),
+        ("<style>body { display: none }</style>Text", "<style"),
+        ('<form action="https://example.org"><input name="q"></form>', "<input"),
+        ('<object data="x.swf"></object>', "<object"),
+        ("<!-- hidden note -->Text", "hidden note"),
+    ],
+)
+def test_sanitised(body: str, banned: str) -> None:
+    assert banned not in render(body).lower()
+
+
+def test_the_text_around_removed_markup_stays() -> None:
+    assert "<p>Plain words.</p>" == render("<script>alert(1)</script>Plain words.").strip()
+
+
+def test_web_and_mail_links_stay() -> None:
+    assert '<p><a href="https://example.org/x">site</a> <a href="mailto:a@b.org">mail</a></p>' == render(
+        "[site](https://example.org/x) [mail](mailto:a@b.org)"
+    )
+
+
+def test_wiki_link_uses_the_card_title_as_text() -> None:
+    rendered = render("See [[mon-session]].")
+    assert re.search(r'<a href="card:mon-session"[^>]*>Monitoring a session</a>', rendered), rendered
+
+
+def test_wiki_link_to_a_card_without_title_shows_the_id() -> None:
+    assert re.search(r'<a href="card:mon-other"[^>]*>mon-other</a>', render("See [[mon-other]]."))
+
+
+def test_card_url_link_keeps_its_text_and_scheme() -> None:
+    assert '<p>Recheck <a href="card:mon-session">later</a>.</p>' == render("Recheck [later](card:mon-session).")
+
+
+def test_table() -> None:
+    rendered = render("| Dose | Time |\n|---|---|\n| 0.5 mg/kg | 40 min |")
+    assert "<table>" in rendered
+    assert "<th>Dose</th>" in rendered
+    assert "<td>0.5 mg/kg</td>" in rendered
+
+
+def test_tick_boxes_render_as_box_characters() -> None:
+    rendered = render("- [ ] Blood pressure checked\n- [x] Consent signed")
+    assert "\u2610</span> Blood pressure checked" in rendered
+    assert "\u2611</span> Consent signed" in rendered
+    assert "[ ]" not in rendered and "[x]" not in rendered
+
+
+def test_plain_text_ends_each_block_as_a_sentence() -> None:
+    text = html_to_text(render("## Before the session\n\n- Eat lightly\n- Bring a driver\n\nArrive early"))
+    assert "Before the session.\nEat lightly.\nBring a driver.\nArrive early." == text
+
+
+def test_plain_text_of_tick_boxes_and_tables() -> None:
+    text = html_to_text(render("- [ ] Consent signed\n\n| Dose | Time |\n|---|---|\n| 0.5 mg/kg | 40 min |"))
+    assert "Consent signed.\nDose.\nTime.\n0.5 mg/kg.\n40 min." == text
+
+
+def test_plain_text_keeps_existing_punctuation() -> None:
+    assert "Is it safe?\nYes!" == html_to_text(render("Is it safe?\n\nYes!"))
+
+
+def test_strip_card_links_for_plain_display() -> None:
+    assert "See mon-session and [later]." == strip_card_links("See [[mon-session]] and [later](card:mon-session).")
+
+
+def make_card(**fields: object) -> Card:
+    values: dict[str, object] = {
+        "id": "handout-test",
+        "title": "Going <home> & resting",
+        "category": "handouts",
+        "audience": "patient",
+        "summary": "Rest & drink <water>.",
+        "body": "Body.",
+        "body_html": "<p>Body.</p>",
+        "reviewed": dt.date(2026, 11, 20),
+        "related": ("mon-session",),
+        "sources": (Source("Leaflet. 2025.", pmid="123"),),
+    }
+    values.update(fields)
+    return Card(**values)  # type: ignore[arg-type]
+
+
+def test_card_document_on_screen() -> None:
+    document = card_document(make_card(), TITLES)
+    assert '<h1 class="title">Going &lt;home&gt; &amp; resting</h1>' in document
+    assert "Rest &amp; drink &lt;water&gt;." in document
+    assert "Patient handout" in document
+    assert '<a href="card:mon-session">Monitoring a session</a>' in document
+    assert "Leaflet. 2025." in document
+    assert "https://pubmed.ncbi.nlm.nih.gov/123/" in document
+    assert "Last reviewed 2026-11-20" in document
+
+
+def test_card_document_marks_a_review_due() -> None:
+    assert "due for review" in card_document(make_card(), TITLES, review_due=True)
+    assert "due for review" not in card_document(make_card(), TITLES)
+
+
+def test_printed_handout_has_no_sources_or_related_cards() -> None:
+    document = card_document(make_card(), TITLES, print_mode=True)
+    assert "Going &lt;home&gt; &amp; resting" in document
+    assert "Leaflet. 2025." not in document
+    assert "card:mon-session" not in document
+
+
+def test_printed_clinician_card_keeps_its_sources() -> None:
+    card = make_card(audience="clinician", category="dosing")
+    assert "Leaflet. 2025." in card_document(card, TITLES, print_mode=True)

@@ -1,0 +1,298 @@
+"""Search: any text in, ranked hits out; prefixes, synonyms, typos, filters and snippets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cardtext import write_card
+
+from ketaref.pack import build
+from ketaref.store import Pack, open_pack
+
+HOSTILE = [
+    '"',
+    '"blood',
+    'blood"',
+    '"blood pressure',
+    "*",
+    "blood*",
+    "(",
+    ")",
+    "(blood",
+    "blood)",
+    ":",
+    "blood:",
+    "^",
+    "^blood",
+    "-",
+    "-blood",
+    "+",
+    "+blood",
+    "\" * ( ) : ^ - +",
+    "AND",
+    "OR",
+    "NOT",
+    "NEAR",
+    "blood AND",
+    "OR pressure",
+    "NOT NOT",
+    "NEAR(blood pressure)",
+    "blood NEAR/2 pressure",
+    "title:foo",
+    "title:blood",
+    "body_text:blood",
+    "cards_fts:blood",
+    "{title summary}:blood",
+    "\x00",
+    "\x1b",
+    "\x1b[31mred",
+    "blood\x00pressure",
+    "blood\npressure",
+    "blood\tpressure",
+    "\u0000\u001b\n\t",
+    "\u041a\u0435\u0442\u0430\u043c\u0438\u043d",  # Cyrillic
+    "\u03ba\u03b5\u03c4\u03b1\u03bc\u03af\u03bd\u03b7",  # Greek
+    "\u6c2f\u80fa\u916e",  # CJK
+    "\u0643\u064a\u062a\u0627\u0645\u064a\u0646",  # Arabic
+    "\U0001f489\U0001fa78",  # emoji
+    "blood \U0001f489",
+    "\ud800",
+    "x\udcff blood",
+    "''''",
+    "%_%",
+    "'; DROP TABLE cards; --",
+    "\\",
+]
+
+
+@pytest.fixture
+def big_pack(source_dir: Path, tmp_path: Path) -> Iterator[Pack]:
+    """The fixture cards plus cards that set up synonym, ranking and exact-match cases."""
+    write_card(
+        source_dir,
+        "mon-vitals",
+        "monitoring",
+        title="Vital signs during a session",
+        summary="What to record at each session.",
+        body="Check BP every 15 minutes. Stop for any hemorrhage.",
+    )
+    write_card(
+        source_dir,
+        "pop-older",
+        "populations",
+        title="Older adults",
+        summary="Age matters.",
+        body="Watch the blood pressure closely.",
+    )
+    write_card(
+        source_dir, "mon-sedation", "monitoring", title="Sedation", summary="Watch the patient.", body="Check alertness."
+    )
+    write_card(
+        source_dir,
+        "mon-sedation-scale",
+        "monitoring",
+        title="Sedation scale",
+        keywords=("sedation", "sedated"),
+        summary="Sedation is scored with a sedation scale.",
+        body="Sedation: score sedation every 15 minutes. Deep sedation needs a call.",
+    )
+    write_card(
+        source_dir,
+        "int-benzodiazepines",
+        "interactions",
+        title="Benzodiazepines",
+        keywords=("alprazolam", "clonazepam", "diazepam", "lorazepam"),
+        summary="Sedatives.",
+        body="Few data.",
+    )
+    # The body cards say the word three times: only the column weights put the title and keyword cards first.
+    body = "{0} may blunt the response. Hold {1} the night before. Restart {1} after."
+    write_card(
+        source_dir,
+        "int-sedatives",
+        "interactions",
+        title="Sedatives",
+        summary="Other sedatives.",
+        body=body.format("Lorazepam", "lorazepam"),
+    )
+    write_card(
+        source_dir,
+        "int-lamotrigine",
+        "interactions",
+        title="Lamotrigine and other anticonvulsant drugs",
+        summary="An anticonvulsant.",
+        body="Few data.",
+    )
+    write_card(
+        source_dir,
+        "int-anticonvulsants",
+        "interactions",
+        title="Anticonvulsants",
+        summary="Seizure drugs.",
+        body=body.format("Lamotrigine", "lamotrigine"),
+    )
+    build(source_dir, tmp_path / "big.sqlite")
+    with open_pack(tmp_path / "big.sqlite") as opened:
+        yield opened
+
+
+def ids(pack: Pack, query: str, **filters: str) -> list[str]:
+    return [h.id for h in pack.search(query, **filters).results]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_text_never_raises(pack: Pack, query: str) -> None:
+    found = pack.search(query)
+    assert all(h.id for h in found.results)
+
+
+def test_a_5000_word_query_never_raises(pack: Pack) -> None:
+    words = " ".join(["blood", "pressure", '"', "NEAR", "(", "title:x", "*"] * 715)
+    assert 5005 == len(words.split())
+    assert "safety-blood-pressure" == pack.search(words).results[0].id
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"blood', "blood*", "(blood)", "blood:", "^blood", "-blood", "+blood", "blood AND pressure", "NEAR(blood pressure)"],
+)
+def test_syntax_characters_around_a_word_still_find_it(pack: Pack, query: str) -> None:
+    assert "safety-blood-pressure" == ids(pack, query)[0]
+
+
+@pytest.mark.parametrize("query", ["blood\x00pressure", "blood\x1bpressure", "blood\npressure", "blood\tpressure"])
+def test_control_characters_separate_words(pack: Pack, query: str) -> None:
+    assert "safety-blood-pressure" == ids(pack, query)[0]
+
+
+def test_an_undecodable_command_line_byte_does_not_stop_the_search(pack: Pack) -> None:
+    assert "safety-blood-pressure" == ids(pack, "\udcff blood")[0]
+
+
+@pytest.mark.parametrize("query", ["", " ", "   \t\n  "])
+def test_empty_and_whitespace_queries_give_no_results(pack: Pack, query: str) -> None:
+    found = pack.search(query)
+    assert ([], None) == (found.results, found.corrected_query)
+
+
+def test_non_latin_text_that_matches_nothing_gives_no_results(pack: Pack) -> None:
+    assert [] == ids(pack, "\u6c2f\u80fa\u916e")
+
+
+def test_prefix_while_typing(pack: Pack) -> None:
+    assert ["safety-blood-pressure"] == ids(pack, "dissoc")
+    assert "contra-absolute" == ids(pack, "contra")[0]
+    assert "dose-iv-ketamine" == ids(pack, "infus")[0]
+
+
+def test_other_word_forms_match(pack: Pack) -> None:
+    assert "dose-iv-ketamine" == ids(pack, "infusions")[0]
+
+
+def test_abbreviation_finds_the_written_out_term(big_pack: Pack) -> None:
+    # pop-older says only "blood pressure", mon-vitals only "BP".
+    assert {"safety-blood-pressure", "mon-vitals", "pop-older"} == set(ids(big_pack, "BP"))
+
+
+def test_written_out_term_finds_the_abbreviation(big_pack: Pack) -> None:
+    assert {"safety-blood-pressure", "mon-vitals", "pop-older"} == set(ids(big_pack, "blood pressure"))
+
+
+def test_spelling_variants_both_ways(big_pack: Pack) -> None:
+    # contra-absolute says "haemorrhage", mon-vitals says "hemorrhage".
+    assert {"contra-absolute", "mon-vitals"} == set(ids(big_pack, "hemorrhage"))
+    assert {"contra-absolute", "mon-vitals"} == set(ids(big_pack, "haemorrhage"))
+
+
+def test_lowercase_common_word_is_not_taken_for_an_abbreviation(pack: Pack) -> None:
+    # "IN" (intranasal) expands only in capitals: "in" stays an ordinary prefix.
+    assert [] == ids(pack, "IN")
+    assert "dose-iv-ketamine" in ids(pack, "in")
+
+
+def test_typo_is_corrected_and_says_so(pack: Pack) -> None:
+    found = pack.search("dissociaton")
+    assert "dissociation" == found.corrected_query
+    assert ["safety-blood-pressure"] == [h.id for h in found.results]
+
+
+def test_known_words_are_not_corrected(pack: Pack) -> None:
+    assert None is pack.search("dissociation").corrected_query
+
+
+def test_exact_title_ranks_first(big_pack: Pack) -> None:
+    # mon-sedation-scale says "sedation" far more often, so bm25 alone puts it first.
+    assert ["mon-sedation", "mon-sedation-scale"] == ids(big_pack, "Sedation")[:2]
+    assert "mon-sedation-scale" == ids(big_pack, "Sedation scale")[0]
+
+
+def test_exact_id_ranks_first(big_pack: Pack) -> None:
+    assert "mon-sedation" == ids(big_pack, "mon-sedation")[0]
+
+
+def test_exact_id_of_words_not_in_any_text_finds_the_card(pack: Pack) -> None:
+    # "safety" is in no card's text; the id still names the card exactly, so there is nothing to correct.
+    found = pack.search("safety-blood-pressure")
+    assert (["safety-blood-pressure"], None) == ([h.id for h in found.results][:1], found.corrected_query)
+
+
+@pytest.mark.parametrize(
+    ("query", "title_card", "body_card"),
+    [("lamotrigine", "int-lamotrigine", "int-anticonvulsants"), ("lorazepam", "int-benzodiazepines", "int-sedatives")],
+)
+def test_title_and_keywords_outrank_body(big_pack: Pack, query: str, title_card: str, body_card: str) -> None:
+    assert [title_card, body_card] == ids(big_pack, query)
+
+
+def test_snippet_marks_the_matched_words(pack: Pack) -> None:
+    hit = pack.search("dissociation").results[0]
+    assert "<mark>Dissociation</mark>" in hit.snippet
+
+
+def test_snippet_marks_summary_when_only_title_matched(big_pack: Pack) -> None:
+    hit = big_pack.search("lorazepam").results[0]
+    assert "int-benzodiazepines" == hit.id
+    assert "Sedatives." == hit.snippet
+
+
+def test_snippet_is_html_escaped(source_dir: Path, tmp_path: Path) -> None:
+    write_card(source_dir, "safety-escape", "safety", body="Heart rate <b>x</b> & tachycardia > 120.")
+    build(source_dir, tmp_path / "p.sqlite")
+    with open_pack(tmp_path / "p.sqlite") as opened:
+        snippet = opened.search("tachycardia").results[0].snippet
+    assert "<mark>tachycardia</mark> &gt; 120" in snippet
+    assert "<b>" not in snippet
+
+
+def test_category_filter(pack: Pack) -> None:
+    assert ["dose-iv-ketamine"] == ids(pack, "minutes", category="dosing")
+    assert ["safety-blood-pressure"] == ids(pack, "minutes", category="safety")
+    assert 2 == len(ids(pack, "minutes"))
+
+
+def test_audience_filter(pack: Pack) -> None:
+    assert ["handout-after-treatment"] == ids(pack, "not", audience="patient")
+    assert "handout-after-treatment" not in ids(pack, "not", audience="clinician")
+
+
+def test_exact_match_respects_the_filters(pack: Pack) -> None:
+    assert [] == ids(pack, "Blood pressure rise", category="handouts")
+
+
+def test_dose_with_units_finds_the_dosing_card(pack: Pack) -> None:
+    assert "dose-iv-ketamine" == ids(pack, "0.5 mg/kg")[0]
+
+
+def test_trial_name_with_a_dash_finds_the_dosing_card(pack: Pack) -> None:
+    assert "dose-iv-ketamine" == ids(pack, "ELEKT-D")[0]
+
+
+def test_limit(pack: Pack) -> None:
+    assert 1 == len(pack.search("not", limit=1).results)
+    assert 2 == len(pack.search("not", limit=20).results)
+
+
+def test_words_not_all_in_one_card_still_give_results(pack: Pack) -> None:
+    assert {"safety-blood-pressure", "handout-after-treatment"} <= set(ids(pack, "dissociation driving"))
