@@ -270,5 +270,16 @@ def lint_cmd(source: Path | None) -> None:
     click.echo(summary)
 
 
+@main.command("gui")
+@click.option("--smoke", is_flag=True, help="Open the window, search, open a card, close; exit 0 (bundle and timing checks).")
+@click.pass_context
+def gui_cmd(ctx: click.Context, smoke: bool) -> None:
+    """Open the desktop app (the same as running ketaref with no command)."""
+    from .gui.app import run
+
+    with user_errors():
+        sys.exit(run(ctx.obj.get("pack"), smoke=smoke))
+
+
 if __name__ == "__main__":
     main()

@@ -51,17 +51,20 @@ class PrintOptions:
 
 
 def ensure_app() -> object:
-    """A Qt application for painting pages; offscreen when there is no display."""
-    from PySide6.QtGui import QGuiApplication
+    """A Qt application for painting pages; offscreen when there is no display.
 
-    app = QGuiApplication.instance()
+    A full QApplication, so that the window can still open in the same process (tests, the GUI).
+    """
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
     if app is None:
         headless = sys.platform.startswith("linux") and not (
             os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
         )
         if headless and not os.environ.get("QT_QPA_PLATFORM"):
             os.environ["QT_QPA_PLATFORM"] = "offscreen"
-        app = QGuiApplication(["ketaref"])
+        app = QApplication(["ketaref"])
     return app
 
 
@@ -341,6 +344,8 @@ def paint_cards(device: object, cards: Sequence[Card], options: PrintOptions, ti
                 _paint_footer(painter, page, options, card, number + 1, total)
     finally:
         painter.end()
+        # The documents point at the device: they must go before it does.
+        laid.clear()
     return pages
 
 

@@ -71,3 +71,24 @@ def shipped_pack(shipped_pack_path: Path):  # type: ignore[no-untyped-def]
     opened = open_pack(shipped_pack_path)
     yield opened
     opened.close()
+
+
+# ---------------------------------------------------------------- GUI (pytest-qt)
+
+
+@pytest.fixture
+def make_window(qtbot, pack_path: Path):  # type: ignore[no-untyped-def]
+    """Open a main window on a pack (the fixture pack by default), shown, active and with its first list."""
+    from ketaref.gui.window import MainWindow
+    from ketaref.store import open_pack
+
+    def make(path: Path = pack_path) -> MainWindow:
+        window = MainWindow(open_pack(path))
+        qtbot.addWidget(window)
+        window.show()
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+        qtbot.waitUntil(lambda: window.search_panel.up_to_date)
+        return window
+
+    return make

@@ -123,9 +123,7 @@ def test_id_must_match_file_name(source: Path) -> None:
 
 def test_duplicate_id(source: Path) -> None:
     write_card(source, "dose-iv-ketamine", "safety")
-    assert [f"cards/safety/dose-iv-ketamine.md:2: duplicate id 'dose-iv-ketamine' (also in {DOSE})"] == problems(
-        source
-    )
+    assert [f"cards/safety/dose-iv-ketamine.md:2: duplicate id 'dose-iv-ketamine' (also in {DOSE})"] == problems(source)
 
 
 def test_related_link_to_unknown_card(source: Path) -> None:

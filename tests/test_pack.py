@@ -8,7 +8,10 @@ import re
 import shutil
 import sqlite3
 import stat
+from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlite_utils
@@ -31,35 +34,59 @@ See [[dose-iv-ketamine]] and [the BP card](card:safety-blood-pressure).
 """
 
 
-def columns(path: Path, table: str) -> set[str]:
-    return set(sqlite_utils.Database(path)[table].columns_dict)
+@pytest.fixture
+def db(pack_path: Path) -> Iterator[sqlite_utils.Database]:
+    """The fixture pack, opened with sqlite-utils as Datasette and outside checks do."""
+    with closing(sqlite_utils.Database(pack_path)) as opened:
+        yield opened
 
 
-def test_table_names(pack_path: Path) -> None:
-    tables = set(sqlite_utils.Database(pack_path).table_names())
+def query(path: Path, sql: str) -> list[tuple[Any, ...]]:
+    with closing(sqlite3.connect(path)) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def columns(db: sqlite_utils.Database, table: str) -> set[str]:
+    return set(db[table].columns_dict)
+
+
+def test_table_names(db: sqlite_utils.Database) -> None:
+    tables = set(db.table_names())
     assert {"cards", "cards_fts", "sources", "links", "synonyms", "meta"} <= tables
 
 
-def test_cards_columns(pack_path: Path) -> None:
-    expected = {"id", "title", "category", "audience", "summary", "body", "body_text", "body_html", "keywords", "reviewed"}
-    assert expected <= columns(pack_path, "cards")
-    assert ["id"] == sqlite_utils.Database(pack_path)["cards"].pks
+def test_cards_columns(db: sqlite_utils.Database) -> None:
+    expected = {
+        "id",
+        "title",
+        "category",
+        "audience",
+        "summary",
+        "body",
+        "body_text",
+        "body_html",
+        "keywords",
+        "reviewed",
+    }
+    assert expected <= columns(db, "cards")
+    assert ["id"] == db["cards"].pks
 
 
-def test_sources_links_meta_columns(pack_path: Path) -> None:
-    assert {"card_id", "n", "cite", "pmid", "pmcid", "doi", "url"} <= columns(pack_path, "sources")
-    assert {"from_id", "to_id"} <= columns(pack_path, "links")
-    assert {"key", "value"} == columns(pack_path, "meta")
+def test_sources_links_meta_columns(db: sqlite_utils.Database) -> None:
+    assert {"card_id", "n", "cite", "pmid", "pmcid", "doi", "url"} <= columns(db, "sources")
+    assert {"from_id", "to_id"} <= columns(db, "links")
+    assert {"key", "value"} == columns(db, "meta")
 
 
-def test_full_text_index_is_made_the_sqlite_utils_way(pack_path: Path) -> None:
-    db = sqlite_utils.Database(pack_path)
+def test_full_text_index_is_made_the_sqlite_utils_way(db: sqlite_utils.Database) -> None:
     assert "cards_fts" == db["cards"].detect_fts()
     assert ["safety-blood-pressure"] == [row["id"] for row in db["cards"].search("systolic")]
 
 
-def test_meta_keys(pack_path: Path) -> None:
-    meta = dict(sqlite3.connect(pack_path).execute("SELECT key, value FROM meta"))
+def test_meta_keys(source_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    build(source_dir, tmp_path / "p.sqlite")
+    meta = dict(query(tmp_path / "p.sqlite", "SELECT key, value FROM meta"))
     assert {"schema_version", "content_version", "built_at", "content_sha256"} <= set(meta)
     assert "1" == meta["schema_version"]
     assert "1.0" == meta["content_version"]
@@ -69,7 +96,7 @@ def test_meta_keys(pack_path: Path) -> None:
 
 
 def test_schema_version_is_also_user_version(pack_path: Path) -> None:
-    assert 1 == sqlite3.connect(pack_path).execute("PRAGMA user_version").fetchone()[0]
+    assert [(1,)] == query(pack_path, "PRAGMA user_version")
 
 
 def test_built_at_follows_source_date_epoch(source_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -115,8 +142,7 @@ def test_a_changed_synonym_file_changes_the_content_sha256(source_dir: Path, tmp
     assert before != build(source_dir, tmp_path / "b.sqlite")["content_sha256"]
 
 
-def test_sources_and_links_are_stored(pack_path: Path) -> None:
-    db = sqlite_utils.Database(pack_path)
+def test_sources_and_links_are_stored(db: sqlite_utils.Database) -> None:
     source = next(db["sources"].rows_where("card_id = ?", ["dose-iv-ketamine"]))
     assert ("Berman RM, et al. Biol Psychiatry. 2000;47(4):351-354.", "10686270", 1) == (
         source["cite"],
@@ -128,16 +154,15 @@ def test_sources_and_links_are_stored(pack_path: Path) -> None:
     assert ("safety-blood-pressure", "dose-iv-ketamine") in links
 
 
-def test_synonyms_are_stored(pack_path: Path) -> None:
-    terms = {r["term"] for r in sqlite_utils.Database(pack_path)["synonyms"].rows}
+def test_synonyms_are_stored(db: sqlite_utils.Database) -> None:
+    terms = {r["term"] for r in db["synonyms"].rows}
     assert {"BP", "blood pressure", "haemorrhage", "hemorrhage"} <= terms
 
 
 def body_html_of(source_dir: Path, tmp_path: Path, body: str) -> str:
     write_card(source_dir, "safety-hostile", "safety", body=body)
     build(source_dir, tmp_path / "p.sqlite")
-    row = sqlite3.connect(tmp_path / "p.sqlite").execute("SELECT body_html FROM cards WHERE id = 'safety-hostile'")
-    return str(row.fetchone()[0])
+    return str(query(tmp_path / "p.sqlite", "SELECT body_html FROM cards WHERE id = 'safety-hostile'")[0][0])
 
 
 @pytest.mark.parametrize("banned", ["<script", "alert", "<iframe", "onclick", "javascript:", "file:", "<img", "pixel"])
@@ -172,7 +197,9 @@ def test_body_text_has_no_markup(pack: Pack) -> None:
 
 
 def test_diacritics_are_removed_for_search(source_dir: Path, tmp_path: Path) -> None:
-    write_card(source_dir, "populations-cafe", "populations", title="Coffee", body="Avoid the caf\u00e9 before a session.")
+    write_card(
+        source_dir, "populations-cafe", "populations", title="Coffee", body="Avoid the caf\u00e9 before a session."
+    )
     build(source_dir, tmp_path / "p.sqlite")
     with open_pack(tmp_path / "p.sqlite") as pack:
         assert ["populations-cafe"] == [h.id for h in pack.search("cafe").results]

@@ -30,7 +30,7 @@ HOSTILE = [
     "-blood",
     "+",
     "+blood",
-    "\" * ( ) : ^ - +",
+    '" * ( ) : ^ - +',
     "AND",
     "OR",
     "NOT",
@@ -87,7 +87,12 @@ def big_pack(source_dir: Path, tmp_path: Path) -> Iterator[Pack]:
         body="Watch the blood pressure closely.",
     )
     write_card(
-        source_dir, "mon-sedation", "monitoring", title="Sedation", summary="Watch the patient.", body="Check alertness."
+        source_dir,
+        "mon-sedation",
+        "monitoring",
+        title="Sedation",
+        summary="Watch the patient.",
+        body="Check alertness.",
     )
     write_card(
         source_dir,
@@ -156,7 +161,17 @@ def test_a_5000_word_query_never_raises(pack: Pack) -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ['"blood', "blood*", "(blood)", "blood:", "^blood", "-blood", "+blood", "blood AND pressure", "NEAR(blood pressure)"],
+    [
+        '"blood',
+        "blood*",
+        "(blood)",
+        "blood:",
+        "^blood",
+        "-blood",
+        "+blood",
+        "blood AND pressure",
+        "NEAR(blood pressure)",
+    ],
 )
 def test_syntax_characters_around_a_word_still_find_it(pack: Pack, query: str) -> None:
     assert "safety-blood-pressure" == ids(pack, query)[0]

@@ -1,0 +1,270 @@
+"""Dialogs: errors, file pickers, preferences, the clinic prompt, About, shortcuts and card lists."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from . import settings as S
+from .actions import shortcut_rows
+
+DISCLAIMER = "For clinicians; not a substitute for clinical judgement or the current product label."
+PAPERS = (("Letter", "letter"), ("A4", "a4"))
+
+
+def show_error(parent: QWidget | None, message: str) -> None:
+    """Tell the user about a problem they can act on (a KetarefError's plain message)."""
+    QMessageBox.warning(parent, "KetaRef", message)
+
+
+def ask_open_pack(parent: QWidget | None, folder: str) -> Path | None:
+    """The pack file the user picks, or None."""
+    name, _ = QFileDialog.getOpenFileName(parent, "Open pack", folder, "KetaRef packs (*.sqlite *.db);;All files (*)")
+    return Path(name) if name else None
+
+
+def ask_pdf_path(parent: QWidget | None, suggested: Path) -> Path | None:
+    """Where to save a PDF, or None."""
+    name, _ = QFileDialog.getSaveFileName(parent, "Export PDF", str(suggested), "PDF files (*.pdf)")
+    if not name:
+        return None
+    path = Path(name)
+    return path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
+
+
+def ask_logo(parent: QWidget | None, current: str) -> str | None:
+    """An image file for the handout header, or None."""
+    name, _ = QFileDialog.getOpenFileName(parent, "Choose a logo", current, "Images (*.png *.jpg *.jpeg *.svg *.bmp)")
+    return name or None
+
+
+class PreferencesDialog(QDialog):
+    """Clinic name, phone, logo, paper size, print font size and large print for handouts."""
+
+    def __init__(self, settings: S.Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Preferences")
+        self.settings = settings
+        self.clinic = QLineEdit(settings.get(S.CLINIC))
+        self.clinic.setAccessibleName("Clinic name")
+        self.phone = QLineEdit(settings.get(S.PHONE))
+        self.phone.setAccessibleName("Clinic phone")
+        self.logo = QLineEdit(settings.get(S.LOGO))
+        self.logo.setAccessibleName("Logo file")
+        self.logo.setPlaceholderText("No logo")
+        browse = QPushButton("&Browse...")
+        browse.clicked.connect(self._pick_logo)
+        clear = QPushButton("C&lear")
+        clear.clicked.connect(self.logo.clear)
+        logo_row = QHBoxLayout()
+        logo_row.addWidget(self.logo, 1)
+        logo_row.addWidget(browse)
+        logo_row.addWidget(clear)
+        self.paper = QComboBox()
+        self.paper.setAccessibleName("Paper size")
+        for label, value in PAPERS:
+            self.paper.addItem(label, value)
+        self.paper.setCurrentIndex(max(0, self.paper.findData(settings.get(S.PAPER))))
+        self.base_pt = QDoubleSpinBox()
+        self.base_pt.setAccessibleName("Print font size in points")
+        self.base_pt.setRange(*S.BASE_PT_RANGE)
+        self.base_pt.setSingleStep(0.5)
+        self.base_pt.setSuffix(" pt")
+        self.base_pt.setValue(settings.get(S.BASE_PT))
+        self.large_print = QCheckBox("Print patient handouts in &large type")
+        self.large_print.setChecked(settings.get(S.LARGE_PRINT))
+
+        form = QFormLayout()
+        form.addRow("&Clinic name:", self.clinic)
+        form.addRow("&Phone:", self.phone)
+        form.addRow("L&ogo:", logo_row)
+        form.addRow("P&aper size:", self.paper)
+        form.addRow("Print &font size:", self.base_pt)
+        form.addRow("", self.large_print)
+        note = QLabel("The clinic name, phone and logo head every printed patient handout.")
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+        self.resize(520, self.sizeHint().height())
+
+    def _pick_logo(self) -> None:
+        name = ask_logo(self, self.logo.text())
+        if name:
+            self.logo.setText(name)
+
+    def accept(self) -> None:
+        """Store the choices."""
+        self.settings.set(S.CLINIC, self.clinic.text().strip())
+        self.settings.set(S.PHONE, self.phone.text().strip())
+        self.settings.set(S.LOGO, self.logo.text().strip())
+        self.settings.set(S.PAPER, self.paper.currentData())
+        self.settings.set(S.BASE_PT, self.base_pt.value())
+        self.settings.set(S.LARGE_PRINT, self.large_print.isChecked())
+        self.settings.set(S.CLINIC_ASKED, True)
+        self.settings.sync()
+        super().accept()
+
+
+class ClinicDialog(QDialog):
+    """Asked once, before the first handout is printed: the clinic name and phone for the header."""
+
+    def __init__(self, settings: S.Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Clinic details for handouts")
+        self.settings = settings
+        intro = QLabel(
+            "Patient handouts show your clinic's name and phone number at the top. "
+            "You can change them later in File > Preferences."
+        )
+        intro.setWordWrap(True)
+        self.clinic = QLineEdit(settings.get(S.CLINIC))
+        self.clinic.setAccessibleName("Clinic name")
+        self.phone = QLineEdit(settings.get(S.PHONE))
+        self.phone.setAccessibleName("Clinic phone")
+        self.large_print = QCheckBox("&Large print")
+        self.large_print.setChecked(settings.get(S.LARGE_PRINT))
+        form = QFormLayout()
+        form.addRow("&Clinic name:", self.clinic)
+        form.addRow("&Phone:", self.phone)
+        form.addRow("", self.large_print)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Continue")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.resize(440, self.sizeHint().height())
+
+    def accept(self) -> None:
+        """Store the details; the dialog is not shown again."""
+        self.settings.set(S.CLINIC, self.clinic.text().strip())
+        self.settings.set(S.PHONE, self.phone.text().strip())
+        self.settings.set(S.LARGE_PRINT, self.large_print.isChecked())
+        self.settings.set(S.CLINIC_ASKED, True)
+        self.settings.sync()
+        super().accept()
+
+
+def about_text(app_version: str, info: dict[str, object], pack_path: Path) -> str:
+    """Help > About: app version, pack content version, build date, card count and the disclaimer."""
+    esc = html.escape
+    return (
+        f"<h3>KetaRef {esc(app_version)}</h3>"
+        "<p>Offline reference on ketamine and esketamine for depression.</p>"
+        f"<p>Pack content version <b>{esc(str(info['content_version']))}</b>, built {esc(str(info['built_at']))}, "
+        f"{esc(str(info['cards']))} cards.<br><small>{esc(str(pack_path))}</small></p>"
+        f"<p><b>{esc(DISCLAIMER)}</b></p>"
+    )
+
+
+def show_about(parent: QWidget | None, text: str) -> None:
+    """Show the About box."""
+    QMessageBox.about(parent, "About KetaRef", text)
+
+
+class ShortcutsDialog(QDialog):
+    """Help > Keyboard shortcuts, generated from the action table."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        rows = shortcut_rows()
+        self.table = QTableWidget(len(rows), 3)
+        self.table.setAccessibleName("Keyboard shortcuts")
+        self.table.setHorizontalHeaderLabels(["Command", "Keys", "Where"])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        for n, row in enumerate(rows):
+            for column, text in enumerate(row):
+                self.table.setItem(n, column, QTableWidgetItem(text))
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addWidget(buttons)
+        self.resize(560, 640)
+
+
+class CardListDialog(QDialog):
+    """A list of cards (bookmarks or recently viewed) to open one from, optionally removing entries."""
+
+    def __init__(
+        self,
+        title: str,
+        cards: Sequence[tuple[str, str]],
+        parent: QWidget | None = None,
+        remove: Callable[[str], None] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.chosen: str | None = None
+        self._remove = remove
+        self.list = QListWidget()
+        self.list.setAccessibleName(title)
+        for card_id, card_title in cards:
+            item = QListWidgetItem(card_title)
+            item.setData(Qt.ItemDataRole.UserRole, card_id)
+            item.setToolTip(card_id)
+            self.list.addItem(item)
+        if cards:
+            self.list.setCurrentRow(0)
+        empty = QLabel("No cards yet." if not cards else "")
+        empty.setVisible(not cards)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Close)
+        buttons.accepted.connect(self._open)
+        buttons.rejected.connect(self.reject)
+        if remove is not None:
+            remove_button = buttons.addButton("&Remove", QDialogButtonBox.ButtonRole.ActionRole)
+            remove_button.clicked.connect(self._remove_current)
+        self.list.itemActivated.connect(lambda _item: self._open())
+        layout = QVBoxLayout(self)
+        layout.addWidget(empty)
+        layout.addWidget(self.list)
+        layout.addWidget(buttons)
+        self.resize(480, 420)
+
+    def _open(self) -> None:
+        item = self.list.currentItem()
+        if item is not None:
+            self.chosen = item.data(Qt.ItemDataRole.UserRole)
+            self.accept()
+
+    def _remove_current(self) -> None:
+        item = self.list.currentItem()
+        if item is not None and self._remove is not None:
+            self._remove(item.data(Qt.ItemDataRole.UserRole))
+            self.list.takeItem(self.list.row(item))

@@ -1,0 +1,489 @@
+"""The main window: menus and shortcuts from the action table, search beside the card, navigation and packs."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QPainter, QPaintEvent, QPalette, QShowEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QStyle,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import __version__
+from ..errors import KetarefError
+from ..model import Card
+from ..store import Pack, open_pack
+from . import dialogs, printing
+from . import settings as S
+from .actions import ACTIONS, MENUS, Act, Scope, create_actions, key_sequences
+from .card_view import CardView
+from .navigation import Navigation
+from .results import mix
+from .search_panel import SearchPanel
+
+log = logging.getLogger(__name__)
+
+MENU_ENTRIES = 10
+
+
+class DisclaimerBanner(QFrame):
+    """The first-run disclaimer: a strip in the window, never a modal dialog."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAccessibleName("Disclaimer")
+        label = QLabel(f"<b>Important:</b> {dialogs.DISCLAIMER}")
+        label.setWordWrap(True)
+        self.button = QPushButton("I &understand")
+        self.button.setAccessibleName("I understand the disclaimer")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.addWidget(label, 1)
+        layout.addWidget(self.button)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """A tint of the palette's highlight, so the strip stands out in light and dark themes alike."""
+        palette = self.palette()
+        painter = QPainter(self)
+        tint = mix(palette.color(QPalette.ColorRole.Window), palette.color(QPalette.ColorRole.Highlight), 0.18)
+        painter.fillRect(self.rect(), tint)
+        painter.end()
+        super().paintEvent(event)
+
+
+class ShortcutGuard(QObject):
+    """Keeps a text box from swallowing the window's shortcuts (Ctrl+K, Ctrl+D, Ctrl+H are editing keys on some desktops)."""
+
+    def __init__(self, keys: set[QKeyCombination], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.keys = keys
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            return event.keyCombination() in self.keys
+        return False
+
+
+class MainWindow(QMainWindow):
+    """KetaRef's window over one open pack (it closes the pack when it closes)."""
+
+    def __init__(self, pack: Pack, settings: S.Settings | None = None) -> None:
+        super().__init__()
+        self.pack = pack
+        self.titles = pack.titles()
+        self.settings = settings or S.Settings()
+        get = self.settings.get
+        self.nav = Navigation(
+            get(S.CURRENT), list(get(S.BACK)), list(get(S.FORWARD)), list(get(S.RECENT)), list(get(S.BOOKMARKS))
+        )
+        self.search_panel = SearchPanel(pack.path)
+        self.card_view = CardView()
+        self.banner = DisclaimerBanner()
+        self.banner.button.clicked.connect(self.accept_disclaimer)
+        self.banner.setVisible(not get(S.DISCLAIMER_ACCEPTED))
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.search_panel)
+        self.splitter.addWidget(self.card_view)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setChildrenCollapsible(False)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+        self.pack_label = QLabel()
+        self.statusBar().addPermanentWidget(self.pack_label)
+
+        self.actions_ = create_actions(self, self._slots())
+        self._build_menus()
+        self._build_toolbar()
+        self._attach_scoped()
+        self.search_panel.card_requested.connect(self.open_card)
+        self.card_view.card_link.connect(self.open_card)
+        self.card_view.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.actions_[Act.LARGE_PRINT].setChecked(get(S.LARGE_PRINT))
+
+        self._restore()
+        self._show_pack()
+        if self.nav.current and pack.has_card(self.nav.current):
+            self._show(self.nav.current)
+        self._update_nav()
+        self.search_panel.edit.setFocus()
+
+    # -- building
+
+    def _slots(self) -> dict[Act, Callable[[], object]]:
+        panel, view = self.search_panel, self.card_view
+        return {
+            Act.OPEN_PACK: self.ask_open_pack,
+            Act.PRINT: self.print_,
+            Act.PRINT_PREVIEW: self.print_preview,
+            Act.EXPORT_PDF: self.export_pdf,
+            Act.PRINT_PACKET: self.print_packet,
+            Act.LARGE_PRINT: lambda: self.settings.set(S.LARGE_PRINT, self.actions_[Act.LARGE_PRINT].isChecked()),
+            Act.PREFERENCES: self.preferences,
+            Act.QUIT: self.close,
+            Act.FOCUS_SEARCH: panel.focus_search,
+            Act.FIND: view.open_find,
+            Act.FIND_NEXT: lambda: view.find_again(backward=False),
+            Act.FIND_PREVIOUS: lambda: view.find_again(backward=True),
+            Act.ZOOM_IN: lambda: self.zoom(view.zoom + 1),
+            Act.ZOOM_OUT: lambda: self.zoom(view.zoom - 1),
+            Act.ZOOM_RESET: lambda: self.zoom(0),
+            Act.BACK: self.back,
+            Act.FORWARD: self.forward,
+            Act.RECENT: self.show_recent,
+            Act.TOGGLE_BOOKMARK: self.toggle_bookmark,
+            Act.BOOKMARKS: self.show_bookmarks,
+            Act.SHORTCUTS: lambda: dialogs.ShortcutsDialog(self).exec(),
+            Act.ABOUT: self.about,
+            Act.NEXT_RESULT: lambda: panel.step(1),
+            Act.PREVIOUS_RESULT: lambda: panel.step(-1),
+            Act.OPEN_RESULT: panel.open_current,
+            Act.CLEAR_SEARCH: panel.clear,
+            Act.CLOSE_FIND: view.close_find,
+        }
+
+    def _build_menus(self) -> None:
+        menus = {title: self.menuBar().addMenu(title) for title in MENUS}
+        for act, spec in ACTIONS.items():
+            if spec.menu is None:
+                continue
+            if spec.separator_before:
+                menus[spec.menu].addSeparator()
+            menus[spec.menu].addAction(self.actions_[act])
+        self.recent_menu = menus["&Go"]
+        self.bookmarks_menu = menus["&Bookmarks"]
+        self._fixed = {menu: list(menu.actions()) for menu in (self.recent_menu, self.bookmarks_menu)}
+        self.recent_menu.aboutToShow.connect(lambda: self._fill_menu(self.recent_menu, self.nav.recent))
+        self.bookmarks_menu.aboutToShow.connect(lambda: self._fill_menu(self.bookmarks_menu, self.nav.bookmarks))
+
+    def _fill_menu(self, menu: QMenu, card_ids: list[str]) -> None:
+        for action in menu.actions():
+            if action not in self._fixed[menu]:
+                menu.removeAction(action)
+                action.deleteLater()
+        entries = [card_id for card_id in card_ids if card_id in self.titles][:MENU_ENTRIES]
+        if entries:
+            menu.addSeparator()
+        for card_id in entries:
+            action = QAction(self.titles[card_id].replace("&", "&&"), menu)
+            action.triggered.connect(lambda _checked=False, card_id=card_id: self.open_card(card_id))
+            menu.addAction(action)
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar("Navigation")
+        toolbar.setObjectName("navigation")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        style = self.style()
+        icons = {
+            Act.BACK: QStyle.StandardPixmap.SP_ArrowBack,
+            Act.FORWARD: QStyle.StandardPixmap.SP_ArrowForward,
+        }
+        for act in (Act.BACK, Act.FORWARD, None, Act.TOGGLE_BOOKMARK, None, Act.FIND, Act.PRINT, Act.EXPORT_PDF):
+            if act is None:
+                toolbar.addSeparator()
+                continue
+            action = self.actions_[act]
+            if act in icons:
+                action.setIcon(style.standardIcon(icons[act]))
+            toolbar.addAction(action)
+        self.addToolBar(toolbar)
+
+    def _attach_scoped(self) -> None:
+        panel, edit = self.search_panel, self.search_panel.edit
+        targets: dict[Scope, list[QWidget]] = {
+            Scope.SEARCH_BOX: [edit],
+            Scope.SEARCH: [edit, panel.list],
+            Scope.FIND_BAR: [self.card_view.find_bar],
+        }
+        for act, spec in ACTIONS.items():
+            for widget in targets.get(spec.scope, []):
+                widget.addAction(self.actions_[act])
+        window_keys = {
+            sequence[0]
+            for spec in ACTIONS.values()
+            if spec.scope is Scope.WINDOW
+            for sequence in key_sequences(spec)
+            if sequence.count()
+        }
+        self.guard = ShortcutGuard(window_keys, self)
+        edit.installEventFilter(self.guard)
+        self.card_view.find_bar.edit.installEventFilter(self.guard)
+
+    # -- state
+
+    def _restore(self) -> None:
+        geometry = self.settings.get(S.GEOMETRY)
+        if not geometry or not self.restoreGeometry(geometry):
+            self.resize(1200, 800)
+        state = self.settings.get(S.WINDOW_STATE)
+        if state:
+            self.restoreState(state)
+        splitter = self.settings.get(S.SPLITTER)
+        if not splitter or not self.splitter.restoreState(splitter):
+            self.splitter.setSizes([420, 780])
+        card_splitter = self.settings.get(S.CARD_SPLITTER)
+        if not card_splitter or not self.card_view.splitter.restoreState(card_splitter):
+            self.card_view.splitter.setSizes([620, 180])
+        self.card_view.set_zoom(self.settings.get(S.ZOOM))
+        self.statusBar().clearMessage()
+
+    def save_state(self) -> None:
+        """Write the window's size, layout, zoom and navigation to the settings file."""
+        put = self.settings.set
+        put(S.GEOMETRY, bytes(self.saveGeometry().data()))
+        put(S.WINDOW_STATE, bytes(self.saveState().data()))
+        put(S.SPLITTER, bytes(self.splitter.saveState().data()))
+        put(S.CARD_SPLITTER, bytes(self.card_view.splitter.saveState().data()))
+        self._save_navigation()
+
+    def _save_navigation(self) -> None:
+        put = self.settings.set
+        put(S.ZOOM, self.card_view.zoom)
+        put(S.CURRENT, self.nav.current)
+        put(S.BACK, tuple(self.nav.back))
+        put(S.FORWARD, tuple(self.nav.forward))
+        put(S.RECENT, tuple(self.nav.recent))
+        put(S.BOOKMARKS, tuple(self.nav.bookmarks))
+        self.settings.sync()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The search box has the focus whenever the window opens."""
+        super().showEvent(event)
+        if not self.card_view.find_bar.isVisible():
+            self.search_panel.edit.setFocus()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Save state, stop the search thread and close the pack."""
+        self.save_state()
+        self.search_panel.shutdown()
+        self.pack.close()
+        super().closeEvent(event)
+
+    def accept_disclaimer(self) -> None:
+        """Hide the disclaimer banner for good."""
+        self.settings.set(S.DISCLAIMER_ACCEPTED, True)
+        self.settings.sync()
+        self.banner.hide()
+        self.search_panel.edit.setFocus()
+
+    # -- cards and navigation
+
+    def open_card(self, card_id: str) -> bool:
+        """Show a card and add it to the history; a missing card is reported in the status bar."""
+        if not self._show(card_id):
+            return False
+        self.nav.visit(card_id)
+        self._update_nav()
+        self._save_navigation()
+        return True
+
+    def _show(self, card_id: str) -> bool:
+        try:
+            card = self.pack.card(card_id)
+        except KetarefError as exc:
+            self.statusBar().showMessage(str(exc), 8000)
+            return False
+        self.card_view.show_card(card, self.titles)
+        return True
+
+    def back(self) -> None:
+        """The card seen before this one."""
+        card_id = self.nav.go_back()
+        if card_id:
+            self._show(card_id)
+        self._update_nav()
+
+    def forward(self) -> None:
+        """The card seen after this one."""
+        card_id = self.nav.go_forward()
+        if card_id:
+            self._show(card_id)
+        self._update_nav()
+
+    def toggle_bookmark(self) -> None:
+        """Bookmark the open card, or remove its bookmark."""
+        card = self.card_view.card
+        if card is None:
+            self.statusBar().showMessage("Open a card to bookmark it.", 5000)
+            self._update_nav()
+            return
+        added = self.nav.toggle_bookmark(card.id)
+        self.statusBar().showMessage(f"{'Bookmarked' if added else 'Removed bookmark'}: {card.title}", 5000)
+        self._update_nav()
+        self._save_navigation()
+
+    def _card_list(self, title: str, card_ids: list[str], removable: bool) -> None:
+        cards = [(card_id, self.titles[card_id]) for card_id in card_ids if card_id in self.titles]
+        remove = self._remove_bookmark if removable else None
+        dialog = dialogs.CardListDialog(title, cards, self, remove)
+        if dialog.exec() and dialog.chosen:
+            self.open_card(dialog.chosen)
+
+    def _remove_bookmark(self, card_id: str) -> None:
+        if card_id in self.nav.bookmarks:
+            self.nav.toggle_bookmark(card_id)
+        self._update_nav()
+        self._save_navigation()
+
+    def show_bookmarks(self) -> None:
+        """The bookmarks list."""
+        self._card_list("Bookmarks", self.nav.bookmarks, removable=True)
+
+    def show_recent(self) -> None:
+        """The recently viewed list."""
+        self._card_list("Recently viewed", self.nav.recent, removable=False)
+
+    def _update_nav(self) -> None:
+        self.actions_[Act.BACK].setEnabled(bool(self.nav.back))
+        self.actions_[Act.FORWARD].setEnabled(bool(self.nav.forward))
+        card = self.card_view.card
+        bookmark = self.actions_[Act.TOGGLE_BOOKMARK]
+        bookmark.setChecked(card is not None and card.id in self.nav.bookmarks)
+        bookmark.setText("&Bookmarked" if bookmark.isChecked() else "&Bookmark this card")
+
+    def zoom(self, steps: int) -> None:
+        """Set and remember the card zoom."""
+        self.card_view.set_zoom(steps)
+        self.settings.set(S.ZOOM, self.card_view.zoom)
+
+    # -- packs
+
+    def _show_pack(self) -> None:
+        version = self.pack.content_version
+        self.setWindowTitle(f"KetaRef — content {version}")
+        self.pack_label.setText(f"Pack {version} · {len(self.titles)} cards")
+        self.pack_label.setToolTip(str(self.pack.path))
+
+    def ask_open_pack(self) -> None:
+        """File > Open pack: pick a file, then check it before switching."""
+        path = dialogs.ask_open_pack(self, self.settings.get(S.LAST_FOLDER) or str(self.pack.path.parent))
+        if path is not None:
+            self.settings.set(S.LAST_FOLDER, str(path.parent))
+            self.open_pack_file(path)
+
+    def open_pack_file(self, path: Path) -> bool:
+        """Switch to another pack after a full check; a bad pack is reported and the current one stays."""
+        try:
+            new = open_pack(path)
+            try:
+                new.verify()
+            except KetarefError:
+                new.close()
+                raise
+        except KetarefError as exc:
+            dialogs.show_error(self, str(exc))
+            return False
+        old, self.pack = self.pack, new
+        self.titles = new.titles()
+        self.search_panel.set_pack(new.path)
+        old.close()
+        self._show_pack()
+        current = self.card_view.card
+        if current is None or not self._show(current.id):
+            self.card_view.clear()
+        self._update_nav()
+        self.statusBar().showMessage(f"Opened {path} ({len(self.titles)} cards).", 8000)
+        return True
+
+    def about(self) -> None:
+        """Help > About: versions, the pack and the disclaimer."""
+        dialogs.show_about(self, dialogs.about_text(__version__, self.pack.info(), self.pack.path))
+
+    # -- printing
+
+    def print_targets(self) -> list[Card]:
+        """Several selected results, else the open card, else the selected result."""
+        hits = self.search_panel.selected_hits()
+        if len(hits) > 1:
+            ids = [hit.id for hit in hits]
+        elif self.card_view.card is not None:
+            return [self.card_view.card]
+        else:
+            ids = [hit.id for hit in hits]
+        return [self.pack.card(card_id) for card_id in ids]
+
+    def _targets_or_say(self) -> list[Card]:
+        cards = self.print_targets()
+        if not cards:
+            self.statusBar().showMessage("Open a card (or select results) to print it.", 5000)
+        elif not printing.ensure_clinic(self, self.settings, cards):
+            return []
+        return cards
+
+    def print_(self, cards: list[Card] | None = None) -> None:
+        """Print the cards through the system print dialog."""
+        cards = cards or self._targets_or_say()
+        if cards:
+            try:
+                pages = printing.print_cards(self, self.settings, cards, self.titles)
+            except KetarefError as exc:
+                dialogs.show_error(self, str(exc))
+                return
+            if pages:
+                self.statusBar().showMessage(f"Sent {pages} page(s) to the printer.", 5000)
+
+    def print_preview(self, cards: list[Card] | None = None) -> None:
+        """Preview the printed pages."""
+        cards = cards or self._targets_or_say()
+        if cards:
+            try:
+                printing.preview_cards(self, self.settings, cards, self.titles)
+            except KetarefError as exc:
+                dialogs.show_error(self, str(exc))
+
+    def export_pdf(self, cards: list[Card] | None = None) -> Path | None:
+        """Save the cards as a PDF file; the path written, or None."""
+        cards = cards or self._targets_or_say()
+        if not cards:
+            return None
+        output = dialogs.ask_pdf_path(self, printing.suggested_pdf(self.settings, cards))
+        if output is None:
+            return None
+        self.settings.set(S.LAST_FOLDER, str(output.parent))
+        try:
+            pages = printing.export_pdf(self.settings, cards, output, self.titles)
+        except KetarefError as exc:
+            dialogs.show_error(self, str(exc))
+            return None
+        self.statusBar().showMessage(f"Saved {pages} page(s) to {output}.", 8000)
+        return output
+
+    def print_packet(self) -> None:
+        """Choose handouts with tick boxes and print, preview or save them as one packet."""
+        handouts = self.pack.browse(category=None, audience="patient")
+        checked = [hit.id for hit in self.search_panel.selected_hits() if hit.audience == "patient"]
+        if not checked and self.card_view.card is not None and self.card_view.card.is_handout:
+            checked = [self.card_view.card.id]
+        dialog = printing.PacketDialog(handouts, checked, self.settings, self)
+        if not dialog.exec():
+            return
+        self.actions_[Act.LARGE_PRINT].setChecked(self.settings.get(S.LARGE_PRINT))
+        cards = [self.pack.card(card_id) for card_id in dialog.checked_ids()]
+        if not printing.ensure_clinic(self, self.settings, cards):
+            return
+        {dialog.PRINT: self.print_, dialog.PREVIEW: self.print_preview, dialog.PDF: self.export_pdf}[dialog.choice](cards)
+
+    def preferences(self) -> None:
+        """File > Preferences."""
+        if dialogs.PreferencesDialog(self.settings, self).exec():
+            self.actions_[Act.LARGE_PRINT].setChecked(self.settings.get(S.LARGE_PRINT))

@@ -1,0 +1,172 @@
+"""Printed handouts and reference sheets: one layout for the printer and the PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from ketaref.cli import main
+from ketaref.errors import KetarefError
+from ketaref.handout import PrintOptions, write_pdf
+
+HANDOUTS = ["handout-about-ketamine", "handout-infusion-day", "handout-esketamine-spray",
+            "handout-after-treatment", "handout-side-effects", "handout-is-it-right"]  # fmt: skip
+
+
+def pdf_pages(path: Path) -> list[str]:
+    """Each page's text, with ligatures unfolded and white space collapsed as a reader sees it."""
+    return [" ".join(unicodedata.normalize("NFKC", page.extract_text()).split()) for page in PdfReader(str(path)).pages]
+
+
+def handout(args: list[str], pack_path: Path) -> object:
+    return CliRunner().invoke(main, ["--pack", str(pack_path), "handout", *args])
+
+
+def test_a_handout_pdf_carries_clinic_phone_title_dates_and_page_numbers(shipped_pack_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "after.pdf"
+    result = handout(["handout-after-treatment", "--output", str(out), "--clinic", "Riverside Clinic", "--phone", "555-0100"], shipped_pack_path)
+    assert 0 == result.exit_code, result.output
+    pages = pdf_pages(out)
+    first = pages[0]
+    assert "Riverside Clinic" in first
+    assert "555-0100" in first
+    assert "After treatment" in first
+    assert f"Printed {dt.date.today().isoformat()}" in first
+    assert "Last reviewed 20" in first
+    assert f"Page 1 of {len(pages)}" in first
+    assert "does not replace advice from your care team" in first
+    assert "Questions?" in pages[-1]
+
+
+def test_several_ids_make_one_packet_each_handout_starting_on_a_new_page(shipped_pack, tmp_path: Path) -> None:
+    cards = [shipped_pack.card(i) for i in HANDOUTS]
+    titles = shipped_pack.titles()
+    singles = [write_pdf([c], tmp_path / f"{c.id}.pdf", PrintOptions(), titles) for c in cards]
+    out = tmp_path / "packet.pdf"
+    total = write_pdf(cards, out, PrintOptions(clinic="Clinic"), titles)
+    assert sum(singles) == total == len(PdfReader(str(out)).pages)
+    starts = [p for p in pdf_pages(out) if "Page 1 of" in p]
+    assert len(HANDOUTS) == len(starts)
+    for card, page in zip(cards, starts, strict=True):
+        assert card.title.split(":")[0][:25] in page, card.id
+
+
+def test_large_print_gives_more_pages_than_normal_print(shipped_pack, tmp_path: Path) -> None:
+    cards = [shipped_pack.card(i) for i in HANDOUTS]
+    titles = shipped_pack.titles()
+    normal = write_pdf(cards, tmp_path / "normal.pdf", PrintOptions(), titles)
+    large = write_pdf(cards, tmp_path / "large.pdf", PrintOptions(large_print=True), titles)
+    assert large > normal
+
+
+def test_markup_in_the_clinic_name_prints_literally(shipped_pack_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "markup.pdf"
+    clinic = 'Mood <b>& "Sleep"</b> Clinic'
+    result = handout(["handout-side-effects", "-o", str(out), "--clinic", clinic, "--phone", "<555>"], shipped_pack_path)
+    assert 0 == result.exit_code, result.output
+    text = " ".join(pdf_pages(out))
+    assert clinic in text
+    assert "<555>" in text
+
+
+def test_paper_size_letter_and_a4(shipped_pack_path: Path, tmp_path: Path) -> None:
+    sizes = {}
+    for paper in ("letter", "a4"):
+        out = tmp_path / f"{paper}.pdf"
+        assert 0 == handout(["handout-is-it-right", "-o", str(out), "--paper", paper], shipped_pack_path).exit_code
+        box = PdfReader(str(out)).pages[0].mediabox
+        sizes[paper] = (round(float(box.width)), round(float(box.height)))
+    assert (612, 792) == sizes["letter"]
+    assert (595, 842) == sizes["a4"]
+
+
+def test_a_clinician_card_prints_as_a_reference_sheet_with_numbered_sources(shipped_pack, tmp_path: Path) -> None:
+    card = shipped_pack.card("ev-ketamine-vs-ect")
+    out = tmp_path / "sheet.pdf"
+    write_pdf([card], out, PrintOptions(), shipped_pack.titles())
+    text = " ".join(pdf_pages(out))
+    assert "Sources" in text.replace(" ", "")  # pypdf may split a bold heading's letters
+    assert "1. Anand A" in text and "2. Ekstrand J" in text
+    assert "Not a substitute for clinical judgement" in text
+
+
+def test_the_screening_checklist_prints_on_one_page(shipped_pack, tmp_path: Path) -> None:
+    for paper in ("letter", "a4"):
+        out = tmp_path / f"checklist-{paper}.pdf"
+        pages = write_pdf([shipped_pack.card("contra-screening-checklist")], out, PrintOptions(paper=paper), shipped_pack.titles())
+        assert 1 == pages, paper
+        assert "\u2610" in pdf_pages(out)[0] or "Signature" in pdf_pages(out)[0]
+
+
+def test_an_unknown_id_is_named_and_no_pdf_is_left(shipped_pack_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "x.pdf"
+    result = handout(["handout-side-effects", "no-such-card", "-o", str(out)], shipped_pack_path)
+    assert 1 == result.exit_code
+    assert "no-such-card" in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
+    assert [] == list(tmp_path.iterdir())
+
+
+def test_an_unwritable_output_path_is_a_clear_error(shipped_pack_path: Path, tmp_path: Path) -> None:
+    result = handout(["handout-side-effects", "-o", str(tmp_path / "missing" / "dir" / "x.pdf")], shipped_pack_path)
+    assert 1 == result.exit_code
+    assert "Cannot write" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("kind", ["missing", "not-an-image"])
+def test_a_bad_logo_is_a_clear_error(shipped_pack_path: Path, tmp_path: Path, kind: str) -> None:
+    logo = tmp_path / "logo.png"
+    if kind == "not-an-image":
+        logo.write_text("this is not a picture")
+    out = tmp_path / "x.pdf"
+    result = handout(["handout-side-effects", "-o", str(out), "--logo", str(logo)], shipped_pack_path)
+    assert 1 == result.exit_code
+    assert "logo" in result.output.lower()
+    assert not out.exists()
+
+
+def test_a_logo_image_is_drawn_in_the_header(shipped_pack, tmp_path: Path) -> None:
+    from PySide6.QtGui import QColor, QImage
+
+    from ketaref.handout import ensure_app
+
+    ensure_app()
+    logo = tmp_path / "logo.png"
+    image = QImage(120, 60, QImage.Format.Format_RGB32)
+    image.fill(QColor("darkblue"))
+    assert image.save(str(logo))
+    titles = shipped_pack.titles()
+    card = shipped_pack.card("handout-side-effects")
+    plain, with_logo = tmp_path / "plain.pdf", tmp_path / "logo.pdf"
+    write_pdf([card], plain, PrintOptions(clinic="C"), titles)
+    write_pdf([card], with_logo, PrintOptions(clinic="C", logo=logo), titles)
+    assert PdfReader(str(with_logo)).pages[0].images
+    assert not PdfReader(str(plain)).pages[0].images
+
+
+def test_write_pdf_rejects_an_empty_selection(shipped_pack, tmp_path: Path) -> None:
+    with pytest.raises(KetarefError):
+        write_pdf([], tmp_path / "none.pdf", PrintOptions(), shipped_pack.titles())
+    assert not (tmp_path / "none.pdf").exists()
+
+
+def test_the_command_works_with_no_display(shipped_pack_path: Path, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    out = tmp_path / "headless.pdf"
+    ketaref = Path(sys.executable).parent / "ketaref"
+    done = subprocess.run(
+        [str(ketaref), "--pack", str(shipped_pack_path), "handout", "handout-infusion-day", "-o", str(out)],
+        env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert 0 == done.returncode, done.stderr
+    assert out.read_bytes().startswith(b"%PDF")

@@ -1,0 +1,122 @@
+"""Lint: review dates and the reading grade of patient handouts, on top of validation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import textstat
+from cardtext import write_card
+from click.testing import CliRunner, Result
+
+from ketaref.cli import main
+from ketaref.lint import lint
+from ketaref.pack import build
+from ketaref.store import open_pack
+
+HARD = (
+    "Pharmacokinetic considerations necessitate comprehensive individualised evaluation of hepatic "
+    "metabolism, particularly regarding concomitant administration of cytochrome inhibitors. "
+    "Interindividual variability substantially complicates extrapolation of population-derived recommendations."
+)
+TODAY = dt.date(2026, 12, 1)
+HANDOUT_PATH = "cards/handouts/handout-after-treatment.md"
+
+
+@pytest.fixture
+def source(source_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The fixture source as the working folder, so problems name paths like cards/handouts/x.md."""
+    monkeypatch.chdir(source_dir)
+    return source_dir
+
+
+def run_lint(source: Path) -> Result:
+    return CliRunner().invoke(main, ["lint", "--source", str(source)])
+
+
+def test_clean_source_has_no_problems(source: Path) -> None:
+    report = lint(source, today=TODAY)
+    assert ([], 4) == (report.problems, report.cards)
+    assert ["handout-after-treatment"] == list(report.grades)
+    assert report.grades["handout-after-treatment"][1] <= 8
+
+
+def test_grade_is_measured_on_the_body_text_stored_in_the_pack(source: Path, tmp_path: Path) -> None:
+    build(source, tmp_path / "p.sqlite")
+    with open_pack(tmp_path / "p.sqlite") as pack:
+        body_text = pack.card("handout-after-treatment").body_text
+    expected = round(float(textstat.flesch_kincaid_grade(body_text)), 1)
+    assert (HANDOUT_PATH, expected) == lint(source, today=TODAY).grades["handout-after-treatment"]
+
+
+def test_hard_handout_is_an_error_naming_its_grade(source: Path) -> None:
+    write_card(source, "handout-hard", "handouts", audience="patient", body=HARD)
+    report = lint(source, today=TODAY)
+    path, grade = report.grades["handout-hard"]
+    assert grade > 8
+    assert [f"cards/handouts/handout-hard.md:1: reading grade {grade} (Flesch-Kincaid) is above 8"] == [
+        str(p)[: len(f"cards/handouts/handout-hard.md:1: reading grade {grade} (Flesch-Kincaid) is above 8")]
+        for p in report.errors
+    ]
+
+
+def test_hard_clinician_card_is_fine(source: Path) -> None:
+    write_card(source, "mon-hard", "monitoring", body=HARD)
+    assert [] == lint(source, today=TODAY).problems
+
+
+def test_hard_handout_fails_the_lint_command(source: Path) -> None:
+    write_card(source, "handout-hard", "handouts", audience="patient", body=HARD)
+    grade = lint(source, today=TODAY).grades["handout-hard"][1]
+    result = run_lint(Path("."))
+    assert 1 == result.exit_code
+    assert f"cards/handouts/handout-hard.md:1: reading grade {grade} (Flesch-Kincaid) is above 8" in result.stderr
+    assert f"cards/handouts/handout-hard.md: reading grade {grade} (Flesch-Kincaid, too hard)" in result.stdout
+    assert "Traceback" not in result.output
+
+
+def test_each_handout_grade_is_printed(source: Path) -> None:
+    write_card(source, "handout-second", "handouts", audience="patient", body="Rest at home. Drink water.")
+    report = lint(source, today=TODAY)
+    result = run_lint(Path("."))
+    assert 0 == result.exit_code
+    grades = [line for line in result.stdout.splitlines() if ": reading grade " in line]
+    assert [
+        f"{HANDOUT_PATH}: reading grade {report.grades['handout-after-treatment'][1]} (Flesch-Kincaid, ok)",
+        f"cards/handouts/handout-second.md: reading grade {report.grades['handout-second'][1]} (Flesch-Kincaid, ok)",
+    ] == grades
+
+
+def test_old_review_is_a_warning_and_the_lint_passes(source: Path) -> None:
+    write_card(source, "mon-old", "monitoring", reviewed="2024-01-15")
+    result = run_lint(Path("."))
+    assert 0 == result.exit_code, result.output
+    assert (
+        "cards/monitoring/mon-old.md:1: warning: last reviewed 2024-01-15, over 18 months ago: review it"
+        in result.stdout.splitlines()
+    )
+    assert "0 error(s)" in result.stdout.splitlines()[-1]
+
+
+def test_review_age_boundary_is_18_months(source: Path) -> None:
+    write_card(source, "mon-old", "monitoring", reviewed="2025-06-01")
+    due = dt.date(2025, 6, 1) + dt.timedelta(days=549)
+    assert [] == lint(source, today=due - dt.timedelta(days=1)).warnings
+    assert ["cards/monitoring/mon-old.md"] == [p.path for p in lint(source, today=due).warnings]
+    assert [] == lint(source, today=due).errors
+
+
+def test_review_date_in_the_future_is_an_error(source: Path) -> None:
+    write_card(source, "mon-future", "monitoring", reviewed="2027-03-01")
+    assert ["cards/monitoring/mon-future.md:1: reviewed date 2027-03-01 is in the future"] == [
+        str(p) for p in lint(source, today=TODAY).errors
+    ]
+
+
+def test_lint_reports_invalid_cards_too(source: Path) -> None:
+    card = source / HANDOUT_PATH
+    card.write_text(card.read_text("utf-8").replace('audience = "patient"', 'audience = "patients"'), "utf-8")
+    result = run_lint(Path("."))
+    assert 1 == result.exit_code
+    assert f"{HANDOUT_PATH}:5: unknown audience 'patients' (clinician or patient)" in result.stderr.splitlines()
