@@ -85,7 +85,7 @@ def _stylesheet(pt: float) -> str:
     return f"""
     body {{ font-size: {pt:.1f}pt; }}
     h1 {{ font-size: {pt * 1.6:.1f}pt; font-weight: bold; margin-top: 0; margin-bottom: {pt * 0.3:.1f}pt; }}
-    h2 {{ font-size: {pt * 1.25:.1f}pt; font-weight: bold; margin-top: {pt * 0.9:.1f}pt; margin-bottom: {pt * 0.3:.1f}pt; }}
+    h2 {{ font-size: {pt * 1.25:.1f}pt; font-weight: bold; margin-top: {pt * 1.1:.1f}pt; margin-bottom: {pt * 0.3:.1f}pt; }}
     h3 {{ font-size: {pt * 1.1:.1f}pt; font-weight: bold; margin-top: {pt * 0.7:.1f}pt; margin-bottom: {pt * 0.2:.1f}pt; }}
     p {{ margin-top: {pt * 0.25:.1f}pt; margin-bottom: {pt * 0.35:.1f}pt; }}
     li {{ margin-bottom: {pt * 0.15:.1f}pt; }}
@@ -97,7 +97,7 @@ def _stylesheet(pt: float) -> str:
     table.summary td {{ background-color: #f0f0f0; border: 1px solid #b0b0b0; font-weight: bold; }}
     table.questions td {{ border: 2px solid #000000; font-size: {pt * 1.1:.1f}pt; }}
     ul.tasks {{ list-style-type: none; margin-left: 0; }}
-    p.gap {{ margin: 0; font-size: {pt * 0.4:.1f}pt; }}
+    p.gap {{ margin-top: 0; margin-bottom: 0; font-size: {pt * 0.3:.1f}pt; }}
     span.box {{ font-size: {pt * 1.2:.1f}pt; }}
     a {{ color: #000000; text-decoration: none; }}
     ol.sources li {{ font-size: {pt * 0.85:.1f}pt; }}
@@ -175,6 +175,15 @@ def _fresh_document(card: Card, titles: Mapping[str, str], options: PrintOptions
     doc.setDefaultStyleSheet(_stylesheet(pt))
     doc.setDocumentMargin(0)
     doc.setHtml(card_print_html(card, titles, options))
+    # Qt's HTML import keeps headings tight after a paragraph whatever the CSS says: set the space here.
+    block = doc.begin()
+    while block.isValid():
+        level = block.blockFormat().headingLevel()
+        if level in (2, 3) and block.blockNumber() > 0:
+            fmt = block.blockFormat()
+            fmt.setTopMargin(pt * (1.0 if level == 2 else 0.7) * 96 / 72)  # CSS pixels, scaled by Qt
+            QTextCursor(block).setBlockFormat(fmt)
+        block = block.next()
     always = QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore
     tables = _tables(doc)
     for kind, index in sorted(breaks):

@@ -161,7 +161,7 @@ def card_document(
     if not print_mode or not card.is_handout:
         parts.append(f'<p class="meta">{esc(label)}{audience}</p>')
     parts.append(f'<table class="summary" width="100%" cellpadding="8"><tr><td>{esc(card.summary)}</td></tr></table>')
-    parts.append('<p class="gap"></p>')
+    parts.append('<p class="gap">&nbsp;</p>')
     parts.append(card.body_html)
     if card.related and not print_mode:
         links = ", ".join(f'<a href="card:{esc(r)}">{esc(titles.get(r, r))}</a>' for r in card.related)

@@ -1,0 +1,67 @@
+"""Back/forward, recently viewed and bookmarks in the window, kept across a restart."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from ketaref.gui.actions import Act
+
+
+def test_back_and_forward_with_alt_arrows(qtbot, make_window) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    for card_id in ("dose-iv-ketamine", "safety-blood-pressure", "contra-absolute"):
+        window.open_card(card_id)
+    edit = window.search_panel.edit
+    qtbot.keyClick(edit, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert "safety-blood-pressure" == window.card_view.card.id
+    qtbot.keyClick(edit, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert "dose-iv-ketamine" == window.card_view.card.id
+    assert not window.actions_[Act.BACK].isEnabled()
+    qtbot.keyClick(edit, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert "safety-blood-pressure" == window.card_view.card.id
+    window.open_card("handout-after-treatment")
+    assert not window.actions_[Act.FORWARD].isEnabled()
+
+
+def test_a_card_link_adds_to_the_history(qtbot, make_window) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    window.open_card("safety-blood-pressure")
+    window.card_view.card_link.emit("dose-iv-ketamine")
+    assert "dose-iv-ketamine" == window.card_view.card.id
+    window.back()
+    assert "safety-blood-pressure" == window.card_view.card.id
+
+
+def test_bookmarks_persist_across_a_restart(qtbot, make_window) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    window.open_card("contra-absolute")
+    qtbot.keyClick(window.search_panel.edit, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert window.actions_[Act.TOGGLE_BOOKMARK].isChecked()
+    window.open_card("dose-iv-ketamine")
+    window.close()
+
+    again = make_window()
+    assert ["contra-absolute"] == again.nav.bookmarks
+    assert "dose-iv-ketamine" == again.card_view.card.id
+    again.bookmarks_menu.aboutToShow.emit()
+    assert "Absolute contraindications" in [a.text() for a in again.bookmarks_menu.actions()]
+
+
+def test_ctrl_d_twice_removes_the_bookmark(qtbot, make_window) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    window.open_card("contra-absolute")
+    window.toggle_bookmark()
+    window.toggle_bookmark()
+    assert [] == window.nav.bookmarks
+    assert not window.actions_[Act.TOGGLE_BOOKMARK].isChecked()
+
+
+def test_recently_viewed_lists_newest_first_after_a_restart(qtbot, make_window) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    for card_id in ("dose-iv-ketamine", "safety-blood-pressure", "dose-iv-ketamine"):
+        window.open_card(card_id)
+    window.close()
+    again = make_window()
+    assert ["dose-iv-ketamine", "safety-blood-pressure"] == again.nav.recent
+    again.back()
+    assert "safety-blood-pressure" == again.card_view.card.id
