@@ -41,7 +41,10 @@ def pct(values: list[float], q: float) -> float:
 def queries(pack_path: Path, count: int, seed: int = 11) -> list[str]:
     """One- and two-word queries and word starts, drawn from the pack's own vocabulary."""
     conn = sqlite3.connect(pack_path)
-    words = [r[0] for r in conn.execute("SELECT term FROM terms WHERE length(term) >= 4 AND term GLOB '[a-z]*' AND docs >= 3")]
+    words = [
+        r[0]
+        for r in conn.execute("SELECT term FROM terms WHERE length(term) >= 4 AND term GLOB '[a-z]*' AND docs >= 3")
+    ]
     conn.close()
     rng = random.Random(seed)
     out = []
@@ -83,7 +86,9 @@ def bench_search(pack_path: Path, qs: list[str]) -> None:
     p50o, p95o, p50b, p95b = pct(ours, 0.5), pct(ours, 0.95), pct(theirs, 0.5), pct(theirs, 0.95)
     print(f"search ({len(qs)} queries): pack.search p50 {p50o:.2f} ms, p95 {p95o:.2f} ms")
     print(f"                     bare FTS5 p50 {p50b:.2f} ms, p95 {p95b:.2f} ms")
-    print(f"                     ratio p95 {p95o / p95b:.2f}x, p50 {p50o / p50b:.2f}x (target p95 <= 10 ms and <= 1.5x)")
+    print(
+        f"                     ratio p95 {p95o / p95b:.2f}x, p50 {p50o / p50b:.2f}x (target p95 <= 10 ms and <= 1.5x)"
+    )
 
 
 def run_times(commands: list[list[str]], runs: int) -> list[float]:
@@ -101,13 +106,16 @@ def bench_process(pack_path: Path, runs: int = 31) -> None:
     bare = (
         "import sqlite3,sys;c=sqlite3.connect(sys.argv[1]);"
         "print(c.execute(\"SELECT rowid, snippet(cards_fts,3,'[',']','...',18) FROM cards_fts "
-        "WHERE cards_fts MATCH '\\\"blood\\\"*' ORDER BY rank LIMIT 10\").fetchall())"
+        'WHERE cards_fts MATCH \'\\"blood\\"*\' ORDER BY rank LIMIT 10").fetchall())'
     )
     ours, theirs = run_times(
-        [[str(KETAREF), "--pack", str(pack_path), "search", "blood"], [sys.executable, "-c", bare, str(pack_path)]], runs
+        [[str(KETAREF), "--pack", str(pack_path), "search", "blood"], [sys.executable, "-c", bare, str(pack_path)]],
+        runs,
     )
-    print(f"process: `ketaref search` median {ours:.0f} ms, bare python sqlite3 {theirs:.0f} ms, "
-          f"ratio {ours / theirs:.2f}x (target <= 2.5x)")
+    print(
+        f"process: `ketaref search` median {ours:.0f} ms, bare python sqlite3 {theirs:.0f} ms, "
+        f"ratio {ours / theirs:.2f}x (target <= 2.5x)"
+    )
 
 
 def bench_shipped(tmp: Path) -> None:
@@ -132,8 +140,10 @@ def bench_handout(tmp: Path) -> None:
         t0 = time.perf_counter()
         write_pdf([card], tmp / f"h{n}.pdf", options, titles)
         times.append(time.perf_counter() - t0)
-    print(f"handout PDF (in-process, after Qt start): median {statistics.median(times) * 1000:.0f} ms, "
-          f"max {max(times) * 1000:.0f} ms (target <= 300 ms)")
+    print(
+        f"handout PDF (in-process, after Qt start): median {statistics.median(times) * 1000:.0f} ms, "
+        f"max {max(times) * 1000:.0f} ms (target <= 300 ms)"
+    )
 
 
 def main() -> None:
@@ -149,10 +159,15 @@ def main() -> None:
         source, pack_path = tmp / "corpus", tmp / "bench.sqlite"
         generate(source, args.cards)
         t0 = time.perf_counter()
-        subprocess.run([str(KETAREF), "pack", "--source", str(source), "--output", str(pack_path)], check=True,
-                       stdout=subprocess.DEVNULL)
-        print(f"pack: {args.cards} cards built by `ketaref pack` in {time.perf_counter() - t0:.1f} s (target <= 60 s), "
-              f"{pack_path.stat().st_size / 1e6:.0f} MB")
+        subprocess.run(
+            [str(KETAREF), "pack", "--source", str(source), "--output", str(pack_path)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        print(
+            f"pack: {args.cards} cards built by `ketaref pack` in {time.perf_counter() - t0:.1f} s (target <= 60 s), "
+            f"{pack_path.stat().st_size / 1e6:.0f} MB"
+        )
         bench_search(pack_path, queries(pack_path, args.queries))
         bench_process(pack_path)
         bench_shipped(tmp)

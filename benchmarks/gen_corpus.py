@@ -1,6 +1,6 @@
 """Write a valid source tree of N generated cards (words drawn from the shipped cards) for benchmarks.
 
-    python benchmarks/gen_corpus.py OUTDIR --cards 20000
+python benchmarks/gen_corpus.py OUTDIR --cards 20000
 """
 
 from __future__ import annotations
@@ -43,7 +43,9 @@ def generate(out: Path, count: int, seed: int = 7) -> None:
         keywords = ", ".join(f'"{rng.choice(words)}"' for _ in range(4))
         sections = []
         for _ in range(3):
-            sections.append(f"## {sentence(rng, words, 3)[:-1]}\n\n{sentence(rng, words, 18)} {sentence(rng, words, 14)}\n")
+            sections.append(
+                f"## {sentence(rng, words, 3)[:-1]}\n\n{sentence(rng, words, 18)} {sentence(rng, words, 14)}\n"
+            )
             sections.append("\n".join(f"- {sentence(rng, words, 8)}" for _ in range(3)) + "\n")
         sections.append(f"See [[{related[0]}]] and {rng.choice([0.5, 1, 28, 56, 84])} mg.\n")
         text = (

@@ -31,7 +31,9 @@ def is_current(pack: Path, resources: Path) -> bool:
     return meta.get("content_sha256") == source_digest(resources) and meta.get("builder_version") == builder_version()
 
 
-def default_pack(progress: Callable[[int, int], None] | None = None, notice: Callable[[str], None] | None = None) -> Path:
+def default_pack(
+    progress: Callable[[int, int], None] | None = None, notice: Callable[[str], None] | None = None
+) -> Path:
     """The default pack: the prebuilt one in the bundle, else one built into the user cache (again when stale)."""
     resources = resources_dir()
     bundled = bundled_pack()

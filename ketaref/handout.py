@@ -17,10 +17,15 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import KetarefError
 from .model import Card
 from .render import BOX_EMPTY, card_document
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QPagedPaintDevice, QPageLayout, QPainter, QTextDocument, QTextTable
+    from PySide6.QtWidgets import QApplication
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +55,7 @@ class PrintOptions:
         return max(self.base_pt, LARGE_PRINT_PT if self.large_print else 12.0)
 
 
-def ensure_app() -> object:
+def ensure_app() -> QApplication:
     """A Qt application for painting pages; offscreen when there is no display.
 
     A full QApplication, so that the window can still open in the same process (tests, the GUI).
@@ -65,6 +70,7 @@ def ensure_app() -> object:
         if headless and not os.environ.get("QT_QPA_PLATFORM"):
             os.environ["QT_QPA_PLATFORM"] = "offscreen"
         app = QApplication(["ketaref"])
+    assert isinstance(app, QApplication)
     return app
 
 
@@ -85,8 +91,8 @@ def _stylesheet(pt: float) -> str:
     return f"""
     body {{ font-size: {pt:.1f}pt; }}
     h1 {{ font-size: {pt * 1.6:.1f}pt; font-weight: bold; margin-top: 0; margin-bottom: {pt * 0.3:.1f}pt; }}
-    h2 {{ font-size: {pt * 1.25:.1f}pt; font-weight: bold; margin-top: {pt * 1.1:.1f}pt; margin-bottom: {pt * 0.3:.1f}pt; }}
-    h3 {{ font-size: {pt * 1.1:.1f}pt; font-weight: bold; margin-top: {pt * 0.7:.1f}pt; margin-bottom: {pt * 0.2:.1f}pt; }}
+    h2 {{ font-size: {pt * 1.25:.1f}pt; font-weight: bold; margin-bottom: {pt * 0.3:.1f}pt; }}
+    h3 {{ font-size: {pt * 1.1:.1f}pt; font-weight: bold; margin-bottom: {pt * 0.2:.1f}pt; }}
     p {{ margin-top: {pt * 0.25:.1f}pt; margin-bottom: {pt * 0.35:.1f}pt; }}
     li {{ margin-bottom: {pt * 0.15:.1f}pt; }}
     p.meta {{ color: #444444; margin-top: 0; }}
@@ -133,7 +139,7 @@ def is_form(card: Card) -> bool:
 class _Page:
     """Page geometry in device pixels."""
 
-    def __init__(self, device: object) -> None:
+    def __init__(self, device: QPagedPaintDevice) -> None:
         from PySide6.QtGui import QPagedPaintDevice
 
         assert isinstance(device, QPagedPaintDevice)
@@ -148,7 +154,9 @@ class _Page:
         return points * self.dpi / 72.0
 
 
-def _document(card: Card, titles: Mapping[str, str], options: PrintOptions, device: object, page: _Page, pt: float):  # type: ignore[no-untyped-def]
+def _document(
+    card: Card, titles: Mapping[str, str], options: PrintOptions, device: QPagedPaintDevice, page: _Page, pt: float
+) -> QTextDocument:
     """The card laid out in pages, with page breaks that keep headings and tables together."""
     breaks: set[tuple[str, int]] = set()
     for _ in range(20):
@@ -160,7 +168,15 @@ def _document(card: Card, titles: Mapping[str, str], options: PrintOptions, devi
     return doc
 
 
-def _fresh_document(card: Card, titles: Mapping[str, str], options: PrintOptions, device: object, page: _Page, pt: float, breaks: set[tuple[str, int]]):  # type: ignore[no-untyped-def]
+def _fresh_document(
+    card: Card,
+    titles: Mapping[str, str],
+    options: PrintOptions,
+    device: QPagedPaintDevice,
+    page: _Page,
+    pt: float,
+    breaks: set[tuple[str, int]],
+) -> QTextDocument:
     # Breaks go in before the first layout: Qt's incremental relayout of a paginated document
     # can stop early when a page break is added afterwards.
     from PySide6.QtCore import QSizeF
@@ -200,14 +216,14 @@ def _fresh_document(card: Card, titles: Mapping[str, str], options: PrintOptions
     return doc
 
 
-def _tables(doc: object) -> list:  # type: ignore[type-arg]
+def _tables(doc: QTextDocument) -> list[QTextTable]:
     from PySide6.QtGui import QTextDocument, QTextTable
 
     assert isinstance(doc, QTextDocument)
     return [f for f in doc.rootFrame().childFrames() if isinstance(f, QTextTable)]
 
 
-def _next_break(doc: object, page: _Page) -> tuple[str, int] | None:
+def _next_break(doc: QTextDocument, page: _Page) -> tuple[str, int] | None:
     """The first heading stranded at a page foot, or table split across pages that would fit on one."""
     from PySide6.QtGui import QTextDocument
 
@@ -235,7 +251,7 @@ def _next_break(doc: object, page: _Page) -> tuple[str, int] | None:
     return None
 
 
-def _paint_header(painter: object, page: _Page, options: PrintOptions, card: Card) -> None:
+def _paint_header(painter: QPainter, page: _Page, options: PrintOptions, card: Card) -> None:
     from PySide6.QtCore import QRectF, Qt
     from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 
@@ -245,7 +261,9 @@ def _paint_header(painter: object, page: _Page, options: PrintOptions, card: Car
         image = QImage(str(options.logo))
         if not image.isNull():
             box = page.pt(46)
-            scaled = image.scaled(int(box * 2.5), int(box), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+            scaled = image.scaled(
+                int(box * 2.5), int(box), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+            )
             painter.drawImage(QRectF(0, 0, scaled.width(), scaled.height()), scaled)
             left = scaled.width() + page.pt(10)
     name_font = QFont()
@@ -256,15 +274,25 @@ def _paint_header(painter: object, page: _Page, options: PrintOptions, card: Car
     painter.setPen(QColor("black"))
     clinic = options.clinic.strip() or ("Patient information" if card.is_handout else "KetaRef clinical reference")
     width = page.width - left
-    painter.drawText(QRectF(left, 0, width * 0.7, page.pt(22)), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, clinic)
+    painter.drawText(
+        QRectF(left, 0, width * 0.7, page.pt(22)), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, clinic
+    )
     small = QFont(name_font)
     small.setBold(False)
     small.setPointSizeF(11)
     painter.setFont(small)
     if options.phone.strip():
-        painter.drawText(QRectF(left, page.pt(22), width * 0.7, page.pt(18)), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"Phone: {options.phone.strip()}")
+        painter.drawText(
+            QRectF(left, page.pt(22), width * 0.7, page.pt(18)),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            f"Phone: {options.phone.strip()}",
+        )
     kind = "Patient information" if card.is_handout else "Clinician reference"
-    painter.drawText(QRectF(left, 0, width, page.pt(22)), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, kind if options.clinic.strip() else "")
+    painter.drawText(
+        QRectF(left, 0, width, page.pt(22)),
+        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+        kind if options.clinic.strip() else "",
+    )
     pen = QPen(QColor("black"))
     pen.setWidthF(page.pt(1))
     painter.setPen(pen)
@@ -272,7 +300,7 @@ def _paint_header(painter: object, page: _Page, options: PrintOptions, card: Car
     painter.drawLine(0, int(y), int(page.width), int(y))
 
 
-def _paint_footer(painter: object, page: _Page, options: PrintOptions, card: Card, number: int, total: int) -> None:
+def _paint_footer(painter: QPainter, page: _Page, options: PrintOptions, card: Card, number: int, total: int) -> None:
     from PySide6.QtCore import QRectF, Qt
     from PySide6.QtGui import QColor, QFont, QPainter, QPen
 
@@ -289,7 +317,9 @@ def _paint_footer(painter: object, page: _Page, options: PrintOptions, card: Car
     painter.setPen(QColor("black"))
     printed = (options.printed_on or dt.date.today()).isoformat()
     row = QRectF(0, top + page.pt(12), page.width, page.pt(14))
-    painter.drawText(row, Qt.AlignmentFlag.AlignLeft, f"Printed {printed}  \u00b7  Last reviewed {card.reviewed.isoformat()}")
+    painter.drawText(
+        row, Qt.AlignmentFlag.AlignLeft, f"Printed {printed}  \u00b7  Last reviewed {card.reviewed.isoformat()}"
+    )
     painter.drawText(row, Qt.AlignmentFlag.AlignRight, f"Page {number} of {total}")
     font.setPointSizeF(9)
     font.setItalic(True)
@@ -298,7 +328,7 @@ def _paint_footer(painter: object, page: _Page, options: PrintOptions, card: Car
     painter.drawText(QRectF(0, top + page.pt(28), page.width, page.pt(14)), Qt.AlignmentFlag.AlignHCenter, note)
 
 
-def _page_layout(options: PrintOptions) -> object:
+def _page_layout(options: PrintOptions) -> QPageLayout:
     from PySide6.QtCore import QMarginsF
     from PySide6.QtGui import QPageLayout, QPageSize
 
@@ -306,7 +336,9 @@ def _page_layout(options: PrintOptions) -> object:
     return QPageLayout(size, QPageLayout.Orientation.Portrait, QMarginsF(15, 12, 15, 12), QPageLayout.Unit.Millimeter)
 
 
-def layout_cards(device: object, cards: Sequence[Card], options: PrintOptions, titles: Mapping[str, str]) -> list[tuple[Card, object]]:
+def layout_cards(
+    device: QPagedPaintDevice, cards: Sequence[Card], options: PrintOptions, titles: Mapping[str, str]
+) -> list[tuple[Card, QTextDocument]]:
     """Lay out each card as its own paginated document for this device (forms shrink to one page)."""
     page = _Page(device)
     laid = []
@@ -321,7 +353,9 @@ def layout_cards(device: object, cards: Sequence[Card], options: PrintOptions, t
     return laid
 
 
-def paint_cards(device: object, cards: Sequence[Card], options: PrintOptions, titles: Mapping[str, str]) -> int:
+def paint_cards(
+    device: QPagedPaintDevice, cards: Sequence[Card], options: PrintOptions, titles: Mapping[str, str]
+) -> int:
     """Paint cards on a printer or PDF writer, each card starting on a new page; return the pages painted."""
     from PySide6.QtCore import QRectF
     from PySide6.QtGui import QPagedPaintDevice, QPainter
@@ -378,7 +412,7 @@ def write_pdf(cards: Sequence[Card], output: Path, options: PrintOptions, titles
     try:
         writer = QPdfWriter(str(tmp))
         writer.setResolution(300)
-        writer.setPageLayout(_page_layout(options))  # type: ignore[arg-type]
+        writer.setPageLayout(_page_layout(options))
         writer.setTitle(", ".join(c.title for c in cards))
         writer.setCreator("KetaRef")
         pages = paint_cards(writer, cards, options, titles)

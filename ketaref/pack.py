@@ -131,7 +131,7 @@ def _write(db_path: Path, cards: list[Card], groups: list[list[str]], meta: dict
 
     db = sqlite_utils.Database(db_path)
     order = {c: i for i, c in enumerate(CATEGORIES)}
-    db["cards"].insert_all(
+    db.table("cards").insert_all(
         (
             {
                 "id": c.id,
@@ -154,7 +154,7 @@ def _write(db_path: Path, cards: list[Card], groups: list[list[str]], meta: dict
         batch_size=500,
         columns={"category_order": int},
     )
-    db["sources"].insert_all(
+    db.table("sources").insert_all(
         (
             {"card_id": c.id, "n": n, "cite": s.cite, "pmid": s.pmid, "pmcid": s.pmcid, "doi": s.doi, "url": s.url}
             for c in cards
@@ -164,28 +164,29 @@ def _write(db_path: Path, cards: list[Card], groups: list[list[str]], meta: dict
         foreign_keys=[("card_id", "cards", "id")],
         columns={"pmid": str, "pmcid": str, "doi": str, "url": str},
     )
-    links = sorted({(c.id, r, "related") for c in cards for r in c.related} | {
-        (c.id, target, "body") for c in cards for target, _ in body_links(c.body)
-    })
-    db["links"].insert_all(
+    links = sorted(
+        {(c.id, r, "related") for c in cards for r in c.related}
+        | {(c.id, target, "body") for c in cards for target, _ in body_links(c.body)}
+    )
+    db.table("links").insert_all(
         ({"from_id": a, "to_id": b, "kind": k} for a, b, k in links),
         pk=("from_id", "to_id", "kind"),
         foreign_keys=[("from_id", "cards", "id"), ("to_id", "cards", "id")],
         columns={"from_id": str, "to_id": str, "kind": str},
     )
-    db["synonyms"].insert_all(
+    db.table("synonyms").insert_all(
         ({"group_id": g, "term": t, "tokens": " ".join(tokens(t))} for g, terms in enumerate(groups, 1) for t in terms),
         pk=("group_id", "term"),
         columns={"group_id": int, "term": str, "tokens": str},
     )
-    db["cards"].create_index(["category_order", "title"])
+    db.table("cards").create_index(["category_order", "title"])
     db.execute("CREATE INDEX cards_title_nocase ON cards(title COLLATE NOCASE)")
-    db["cards"].enable_fts(FTS_COLUMNS, tokenize=TOKENIZE)
+    db.table("cards").enable_fts(FTS_COLUMNS, tokenize=TOKENIZE)
     db.execute(f"INSERT INTO cards_fts(cards_fts, rank) VALUES('rank', '{RANK}')")
     db.execute("CREATE VIRTUAL TABLE temp.cards_vocab USING fts5vocab(main, 'cards_fts', 'row')")
     db.execute("CREATE TABLE terms (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID")
     db.execute("INSERT INTO terms SELECT term, doc FROM temp.cards_vocab")
-    db["meta"].insert_all(({"key": k, "value": v} for k, v in sorted(meta.items())), pk="key")
+    db.table("meta").insert_all(({"key": k, "value": v} for k, v in sorted(meta.items())), pk="key")
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     db.conn.commit()
     db.execute("INSERT INTO cards_fts(cards_fts) VALUES('optimize')")

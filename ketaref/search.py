@@ -191,7 +191,8 @@ def _correct(conn: sqlite3.Connection, token: str) -> str | None:
     for first in (token[0], None):
         if first is None:
             rows = conn.execute(
-                "SELECT term, docs FROM terms WHERE length(term) BETWEEN ? AND ?", (len(token) - limit, len(token) + limit)
+                "SELECT term, docs FROM terms WHERE length(term) BETWEEN ? AND ?",
+                (len(token) - limit, len(token) + limit),
             )
         else:
             rows = conn.execute(
@@ -234,7 +235,9 @@ def build_query(
                 continue
             end = len(word.toks) - 1
             fixed = [
-                t if _term_exists(conn, stem(t) if i == end else t, i == end and not t.isdigit()) else (_correct(conn, t) or t)
+                t
+                if _term_exists(conn, stem(t) if i == end else t, i == end and not t.isdigit())
+                else (_correct(conn, t) or t)
                 for i, t in enumerate(word.toks)
             ]
             if fixed != word.toks:

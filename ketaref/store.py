@@ -74,9 +74,7 @@ class Pack:
         try:
             if self._synonyms is None:
                 self._synonyms = Synonyms.load(self.conn)
-            return search(
-                self.conn, query, limit=limit, category=category, audience=audience, synonyms=self._synonyms
-            )
+            return search(self.conn, query, limit=limit, category=category, audience=audience, synonyms=self._synonyms)
         except sqlite3.DatabaseError as exc:
             raise PackError(f"The pack {self.path} could not be searched: {exc}. It may be damaged.") from exc
 

@@ -30,9 +30,14 @@ def handout(args: list[str], pack_path: Path) -> object:
     return CliRunner().invoke(main, ["--pack", str(pack_path), "handout", *args])
 
 
-def test_a_handout_pdf_carries_clinic_phone_title_dates_and_page_numbers(shipped_pack_path: Path, tmp_path: Path) -> None:
+def test_a_handout_pdf_carries_clinic_phone_title_dates_and_page_numbers(
+    shipped_pack_path: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "after.pdf"
-    result = handout(["handout-after-treatment", "--output", str(out), "--clinic", "Riverside Clinic", "--phone", "555-0100"], shipped_pack_path)
+    result = handout(
+        ["handout-after-treatment", "--output", str(out), "--clinic", "Riverside Clinic", "--phone", "555-0100"],
+        shipped_pack_path,
+    )
     assert 0 == result.exit_code, result.output
     pages = pdf_pages(out)
     first = pages[0]
@@ -70,7 +75,9 @@ def test_large_print_gives_more_pages_than_normal_print(shipped_pack, tmp_path: 
 def test_markup_in_the_clinic_name_prints_literally(shipped_pack_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "markup.pdf"
     clinic = 'Mood <b>& "Sleep"</b> Clinic'
-    result = handout(["handout-side-effects", "-o", str(out), "--clinic", clinic, "--phone", "<555>"], shipped_pack_path)
+    result = handout(
+        ["handout-side-effects", "-o", str(out), "--clinic", clinic, "--phone", "<555>"], shipped_pack_path
+    )
     assert 0 == result.exit_code, result.output
     text = " ".join(pdf_pages(out))
     assert clinic in text
@@ -101,7 +108,9 @@ def test_a_clinician_card_prints_as_a_reference_sheet_with_numbered_sources(ship
 def test_the_screening_checklist_prints_on_one_page(shipped_pack, tmp_path: Path) -> None:
     for paper in ("letter", "a4"):
         out = tmp_path / f"checklist-{paper}.pdf"
-        pages = write_pdf([shipped_pack.card("contra-screening-checklist")], out, PrintOptions(paper=paper), shipped_pack.titles())
+        pages = write_pdf(
+            [shipped_pack.card("contra-screening-checklist")], out, PrintOptions(paper=paper), shipped_pack.titles()
+        )
         assert 1 == pages, paper
         assert "\u2610" in pdf_pages(out)[0] or "Signature" in pdf_pages(out)[0]
 
@@ -166,7 +175,10 @@ def test_the_command_works_with_no_display(shipped_pack_path: Path, tmp_path: Pa
     ketaref = Path(sys.executable).parent / "ketaref"
     done = subprocess.run(
         [str(ketaref), "--pack", str(shipped_pack_path), "handout", "handout-infusion-day", "-o", str(out)],
-        env=env, capture_output=True, text=True, timeout=120,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert 0 == done.returncode, done.stderr
     assert out.read_bytes().startswith(b"%PDF")
