@@ -43,9 +43,18 @@ def default_pack(
     if not is_current(target, resources):
         from .pack import build
 
+        from .errors import CardError
+
         if notice:
             notice(f"Building the default pack from {resources} into {target} ...")
-        build(resources, target, progress)
+        try:
+            build(resources, target, progress)
+        except CardError:
+            if not target.is_file():
+                raise
+            # A maintainer's broken edit must not take the reference away: keep serving the last good pack.
+            if notice:
+                notice(f"The cards in {resources} have problems (see `ketaref lint`); using the previous pack.")
     return target
 
 

@@ -137,3 +137,25 @@ def test_installed_command_finds_the_shipped_cards(tmp_path: Path) -> None:
     assert info["cards"] >= 40
     assert 10 == len(info["categories"])
     assert (tmp_path / "cache" / PACK_FILENAME).is_file()
+
+
+def test_a_broken_card_keeps_the_previous_default_pack_in_use(resources: Path, cache: Path) -> None:
+    path, _ = default_with_notices()
+    card = resources / "cards" / "dosing" / "dose-iv-ketamine.md"
+    card.write_text(card.read_text("utf-8").replace('category = "dosing"', 'category = "dosage"'), "utf-8")
+    again, notices = default_with_notices()
+    assert path == again
+    assert "have problems" in notices[-1]
+    assert 4 == card_count(again)
+    result = CliRunner().invoke(main, ["search", "infusion"])
+    assert 0 == result.exit_code, result.output
+    assert "dose-iv-ketamine" in result.output
+
+
+def test_a_broken_card_with_no_previous_pack_is_reported(resources: Path, cache: Path) -> None:
+    card = resources / "cards" / "dosing" / "dose-iv-ketamine.md"
+    card.write_text(card.read_text("utf-8").replace('category = "dosing"', 'category = "dosage"'), "utf-8")
+    result = CliRunner().invoke(main, ["search", "infusion"])
+    assert 1 == result.exit_code
+    assert "dose-iv-ketamine.md:" in result.output
+    assert "unknown category 'dosage'" in result.output
