@@ -200,12 +200,17 @@ def show_cmd(ctx: click.Context, card_id: str, fmt: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_context
 def info_cmd(ctx: click.Context, as_json: bool) -> None:
-    """Describe the pack in use: versions, build date, cards per category."""
+    """Describe the pack in use: versions, build date, cards per category, changes since the previous pack."""
+    from .updates import changes_for
+
     with user_errors():
         with open_current(ctx) as pack:
             pack.verify()
             info = pack.info()
             path = pack.path
+    changes = changes_for(path)
+    if changes:
+        info["changes"] = changes.as_info()
     if as_json:
         import json
 
@@ -219,6 +224,10 @@ def info_cmd(ctx: click.Context, as_json: bool) -> None:
     click.echo(f"Cards:           {info['cards']}")
     for name, count in info["categories"].items():
         click.echo(f"  {CATEGORY_LABELS[name]:<20} {count}")
+    if changes:
+        click.echo(f"Changes since content version {changes.previous_content_version}:")
+        for label, ids in (("Added", changes.added), ("Changed", changes.changed), ("Removed", changes.removed)):
+            click.echo(f"  {label + ':':<20} {', '.join(ids) if ids else 'none'}")
 
 
 @main.command("handout")
@@ -271,7 +280,7 @@ def lint_cmd(source: Path | None) -> None:
 
 
 @main.command("gui")
-@click.option("--smoke", is_flag=True, help="Open the window, search, open a card, close; exit 0 (bundle and timing checks).")
+@click.option("--smoke", is_flag=True, help="Open, search, open a card, close; exit 0 (bundle and timing checks).")
 @click.pass_context
 def gui_cmd(ctx: click.Context, smoke: bool) -> None:
     """Open the desktop app (the same as running ketaref with no command)."""

@@ -1,4 +1,5 @@
-"""Which pack to open: --pack, else KETAREF_PACK, else the default pack built from the bundled resources."""
+"""Which pack to open: --pack, else KETAREF_PACK, else an installed update newer than the bundled resources,
+else the default pack built from them."""
 
 from __future__ import annotations
 
@@ -31,11 +32,25 @@ def is_current(pack: Path, resources: Path) -> bool:
     return meta.get("content_sha256") == source_digest(resources) and meta.get("builder_version") == builder_version()
 
 
+def installed_update(resources: Path) -> Path | None:
+    """The installed pack update (ketaref.updates), when its content version is above the bundled resources'."""
+    from .pack import content_version
+    from .updates import active_pack, is_newer
+
+    installed = active_pack()
+    if installed and is_newer(_meta(installed).get("content_version", ""), content_version(resources)):
+        return installed
+    return None
+
+
 def default_pack(
     progress: Callable[[int, int], None] | None = None, notice: Callable[[str], None] | None = None
 ) -> Path:
-    """The default pack: the prebuilt one in the bundle, else one built into the user cache (again when stale)."""
+    """The default pack: a newer installed update, else the prebuilt one in the bundle, else one built in the cache."""
     resources = resources_dir()
+    installed = installed_update(resources)
+    if installed:
+        return installed
     bundled = bundled_pack()
     if is_current(bundled, resources):
         return bundled
@@ -59,7 +74,7 @@ def default_pack(
 
 
 def resolve_pack(explicit: str | os.PathLike[str] | None = None, **kwargs: Callable[..., None] | None) -> Path:
-    """The pack to use: an explicit path, else KETAREF_PACK, else the default pack."""
+    """The pack to use: an explicit path, else KETAREF_PACK, else the default pack (or a newer installed update)."""
     if explicit:
         return Path(explicit)
     env = os.environ.get("KETAREF_PACK")

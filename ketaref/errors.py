@@ -17,6 +17,10 @@ class NotFoundError(KetarefError):
     """A card id that the pack does not hold."""
 
 
+class UpdateError(KetarefError):
+    """A pack update could not be installed or rolled back; the working pack stays in use."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem in a card source file, located by file and line."""

@@ -10,7 +10,11 @@ def test_no_shortcut_is_ambiguous(qapp) -> None:  # type: ignore[no-untyped-def]
     for act, spec in ACTIONS.items():
         for sequence in key_sequences(spec):
             key = sequence.toString()
-            clashes = [other for (k, scope), other in seen.items() if k == key and (scope is Scope.WINDOW or spec.scope is Scope.WINDOW or scope is spec.scope)]
+            clashes = [
+                other
+                for (k, scope), other in seen.items()
+                if k == key and (scope is Scope.WINDOW or spec.scope is Scope.WINDOW or scope is spec.scope)
+            ]
             assert not clashes, f"{key} is bound to {act.name} and {clashes}"
             seen[(key, spec.scope)] = act.name
 

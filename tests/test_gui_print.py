@@ -50,7 +50,7 @@ def clinic_prompts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 def pdf_text(path: Path) -> tuple[int, str]:
     assert path.read_bytes().startswith(b"%PDF")
     reader = pypdf.PdfReader(path)
-    return len(reader.pages), " ".join(page.extract_text() for page in reader.pages)
+    return len(reader.pages), " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
 def test_export_pdf_from_the_action_writes_the_card(qtbot, make_window, pdf_path: Path, errors) -> None:  # type: ignore[no-untyped-def]
@@ -90,7 +90,9 @@ def test_the_clinic_is_asked_once_and_heads_the_handout(qtbot, make_window, pdf_
     assert "555-0100" in text
 
 
-def test_packet_dialog_prints_the_ticked_handouts(qtbot, make_window, pdf_path: Path, clinic_prompts, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_packet_dialog_prints_the_ticked_handouts(
+    qtbot, make_window, pdf_path: Path, clinic_prompts, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     def exec_(self: printing.PacketDialog) -> int:
         assert ["handout-after-treatment"] == [self.list.item(n).data(256) for n in range(self.list.count())]
         self.list.item(0).setCheckState(printing.Qt.CheckState.Checked)

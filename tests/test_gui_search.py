@@ -121,3 +121,27 @@ def test_hostile_queries_keep_the_window_working(qtbot, make_window) -> None:  #
     window.search_panel.edit.clear()
     type_query(qtbot, window, "blood")
     assert "safety-blood-pressure" in hit_ids(window)
+
+
+def test_a_failing_search_is_reported_and_the_next_keystroke_works(qtbot, make_window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from ketaref.store import Pack
+
+    real = Pack.search
+    calls = []
+
+    def flaky(self, query, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(query)
+        if len(calls) == 1:
+            raise RuntimeError("a bug")
+        return real(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(Pack, "search", flaky)
+    window = make_window()
+    panel = window.search_panel
+    panel.edit.setText("blood")
+    qtbot.waitUntil(lambda: panel.up_to_date)
+    assert "Search failed unexpectedly" in panel.notice.text()
+    qtbot.keyClicks(panel.edit, " pressure")
+    qtbot.waitUntil(lambda: panel.up_to_date and panel.edit.text() == "blood pressure")
+    assert "safety-blood-pressure" in hit_ids(window)
+    assert not panel.notice.isVisible()

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum, auto
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QKeyCombination, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
@@ -73,12 +73,20 @@ MENUS = (FILE, EDIT, VIEW, GO, BOOKMARKS, HELP)
 
 ACTIONS: dict[Act, ActionSpec] = {
     Act.OPEN_PACK: ActionSpec("&Open pack...", (Std.Open,), FILE, "Open another pack file (checked before use)"),
-    Act.PRINT: ActionSpec("&Print...", (Std.Print,), FILE, "Print the card, or the selected results", separator_before=True),
+    Act.PRINT: ActionSpec(
+        "&Print...", (Std.Print,), FILE, "Print the card, or the selected results", separator_before=True
+    ),
     Act.PRINT_PREVIEW: ActionSpec("Print pre&view...", ("Ctrl+Shift+P",), FILE, "Preview the printed pages"),
-    Act.EXPORT_PDF: ActionSpec("&Export PDF...", ("Ctrl+Shift+E",), FILE, "Save the card, or the selected results, as a PDF"),
-    Act.PRINT_PACKET: ActionSpec("Print handout pac&ket...", ("Ctrl+Shift+K",), FILE, "Choose patient handouts to print as one packet"),
+    Act.EXPORT_PDF: ActionSpec(
+        "&Export PDF...", ("Ctrl+Shift+E",), FILE, "Save the card, or the selected results, as a PDF"
+    ),
+    Act.PRINT_PACKET: ActionSpec(
+        "Print handout pac&ket...", ("Ctrl+Shift+K",), FILE, "Choose patient handouts to print as one packet"
+    ),
     Act.LARGE_PRINT: ActionSpec("&Large print handouts", (), FILE, "Print handouts in large type", checkable=True),
-    Act.PREFERENCES: ActionSpec("P&references...", ("Ctrl+,",), FILE, "Clinic name, phone, logo, paper and font size", separator_before=True),
+    Act.PREFERENCES: ActionSpec(
+        "P&references...", ("Ctrl+,",), FILE, "Clinic name, phone, logo, paper and font size", separator_before=True
+    ),
     Act.QUIT: ActionSpec("&Quit", ("Ctrl+Q",), FILE, "Close KetaRef", separator_before=True),
     Act.FOCUS_SEARCH: ActionSpec("&Search", ("Ctrl+L", "Ctrl+K", "F6"), EDIT, "Go to the search box"),
     Act.FIND: ActionSpec("&Find in card...", (Std.Find,), EDIT, "Find words in the open card", separator_before=True),
@@ -90,16 +98,18 @@ ACTIONS: dict[Act, ActionSpec] = {
     Act.BACK: ActionSpec("&Back", ("Alt+Left",), GO, "The card seen before"),
     Act.FORWARD: ActionSpec("&Forward", ("Alt+Right",), GO, "The card seen after"),
     Act.RECENT: ActionSpec("&Recently viewed...", ("Ctrl+H",), GO, "Cards opened lately", separator_before=True),
-    Act.TOGGLE_BOOKMARK: ActionSpec("&Bookmark this card", ("Ctrl+D",), BOOKMARKS, "Add or remove a bookmark", checkable=True),
+    Act.TOGGLE_BOOKMARK: ActionSpec(
+        "&Bookmark this card", ("Ctrl+D",), BOOKMARKS, "Add or remove a bookmark", checkable=True
+    ),
     Act.BOOKMARKS: ActionSpec("&Show bookmarks...", ("Ctrl+Shift+D",), BOOKMARKS, "The list of bookmarked cards"),
-    Act.SHORTCUTS: ActionSpec("&Keyboard shortcuts", (Std.HelpContents, "Ctrl+/"), HELP, "Every shortcut of the window"),
+    Act.SHORTCUTS: ActionSpec("&Keyboard shortcuts", (Std.HelpContents, "Ctrl+/"), HELP, "Every shortcut"),
     Act.ABOUT: ActionSpec("&About KetaRef", (), HELP, "Versions, pack and disclaimer"),
     Act.NEXT_RESULT: ActionSpec("Next result", ("Down",), None, "Move down the results", Scope.SEARCH_BOX),
     Act.PREVIOUS_RESULT: ActionSpec("Previous result", ("Up",), None, "Move up the results", Scope.SEARCH_BOX),
     Act.OPEN_RESULT: ActionSpec("Open result", ("Return", "Enter"), None, "Open the selected result", Scope.SEARCH),
     Act.CLEAR_SEARCH: ActionSpec("Clear search", ("Esc",), None, "Empty the search box", Scope.SEARCH),
     Act.CLOSE_FIND: ActionSpec("Close find bar", ("Esc",), None, "Hide the find bar", Scope.FIND_BAR),
-}  # fmt: skip
+}
 
 
 def key_sequences(spec: ActionSpec) -> list[QKeySequence]:
@@ -112,6 +122,11 @@ def key_sequences(spec: ActionSpec) -> list[QKeySequence]:
             if text and text not in seen:
                 seen[text] = sequence
     return list(seen.values())
+
+
+def first_key(sequence: QKeySequence) -> QKeyCombination:
+    """The first key combination of a sequence."""
+    return sequence[0]  # type: ignore[index,no-any-return]  # the stubs lack QKeySequence.__getitem__
 
 
 def create_actions(parent: QWidget, slots: Mapping[Act, Callable[[], object]]) -> dict[Act, QAction]:
@@ -137,7 +152,8 @@ def shortcut_rows() -> list[tuple[str, str, str]]:
     """(command, keys, where) for every action with a shortcut, for Help > Keyboard shortcuts."""
     rows = []
     for spec in ACTIONS.values():
-        keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in key_sequences(spec))
+        keyboard = [k for k in key_sequences(spec) if first_key(k).key().value <= Qt.Key.Key_F35.value]  # no media keys
+        keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in keyboard)
         if keys:
             rows.append((spec.text.replace("&", "").rstrip("."), keys, spec.scope.value))
     return rows

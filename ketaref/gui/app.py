@@ -5,11 +5,9 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import tempfile
-from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QMessageLogContext, QObject, QtMsgType, QTimer, qInstallMessageHandler
+from PySide6.QtCore import QMessageLogContext, QObject, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import __version__
@@ -83,7 +81,11 @@ def application() -> QApplication:
 
 def run(pack_path: str | os.PathLike[str] | None = None, smoke: bool = False) -> int:
     """Open the window on the chosen pack (--pack, KETAREF_PACK, else the default) and run until it closes."""
-    if smoke and sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+    if (
+        smoke
+        and sys.platform.startswith("linux")
+        and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    ):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     _setup_logging()
     qInstallMessageHandler(_qt_message)
@@ -93,15 +95,18 @@ def run(pack_path: str | os.PathLike[str] | None = None, smoke: bool = False) ->
     try:
         pack = open_pack(resolve_pack(pack_path, notice=log.info))
     except KetarefError as exc:
+        for problem in getattr(exc, "problems", []):
+            log.error("%s", problem)
         log.error("%s", exc)
         if not smoke:
             QMessageBox.critical(None, "KetaRef", str(exc))
         return 1
-    if smoke:
-        with tempfile.TemporaryDirectory(prefix="ketaref-smoke-") as scratch:
-            window = MainWindow(pack, Settings(Path(scratch) / "settings.ini"))
-            window.show()
-            return Smoke(window).run(app)
+    if smoke:  # throwaway settings, so a check leaves the user's history and bookmarks alone
+        scratch = user_dir("cache") / "smoke-settings.ini"
+        scratch.unlink(missing_ok=True)
+        window = MainWindow(pack, Settings(scratch))
+        window.show()
+        return Smoke(window).run(app)
     window = MainWindow(pack)
     window.show()
     return app.exec()
@@ -144,4 +149,4 @@ class Smoke(QObject):
         if problem:
             log.error("Smoke check failed: %s", problem)
         self.window.close()
-        QApplication.instance().quit()
+        QApplication.quit()

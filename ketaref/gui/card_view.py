@@ -5,15 +5,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from PySide6.QtCore import QEvent, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFont, QPalette, QTextCursor
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QFont, QPalette, QResizeEvent, QTextCursor
 from PySide6.QtWidgets import (
+    QHeaderView,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTextBrowser,
     QTextEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -43,22 +46,60 @@ def stylesheet(palette: QPalette) -> str:
     base = palette.color(QPalette.ColorRole.Base)
     muted = mix(text, base, 0.35).name()
     rule = mix(text, base, 0.7).name()
-    tint = mix(base, palette.color(QPalette.ColorRole.Highlight), 0.12).name()
+    tint = mix(base, palette.color(QPalette.ColorRole.Highlight), 0.16).name()
     return f"""
         h1 {{ font-size: x-large; margin-bottom: 2px; }}
         h2 {{ font-size: large; margin-top: 16px; margin-bottom: 4px; }}
         h3 {{ font-size: medium; margin-top: 12px; margin-bottom: 2px; }}
         p.meta {{ color: {muted}; margin-top: 0px; }}
         table.summary {{ background-color: {tint}; border-style: solid; border-width: 1px; border-color: {rule};
-                         margin-top: 6px; margin-bottom: 10px; }}
+                         margin-top: 6px; margin-bottom: 0px; }}
+        table.summary td {{ background-color: {tint}; border-width: 0px; }}
         table {{ border-collapse: collapse; border-style: solid; border-width: 1px; border-color: {rule};
                  margin-top: 6px; margin-bottom: 6px; }}
         th {{ background-color: {tint}; padding: 3px 6px; border: 1px solid {rule}; }}
         td {{ padding: 3px 6px; border: 1px solid {rule}; }}
+        p.gap {{ margin-top: 0px; margin-bottom: 0px; font-size: 4pt; }}
         li {{ margin-bottom: 2px; }}
         p.reviewed {{ color: {muted}; margin-top: 14px; }}
         span.due {{ font-weight: bold; color: {text.name()}; }}
     """
+
+
+class _WrappingDelegate(QStyledItemDelegate):
+    """Row heights for wrapped outline entries (a tree view does not wrap by itself)."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        tree = self.parent()
+        assert isinstance(tree, QTreeWidget)
+        depth, parent = 0, index.parent()
+        while parent.isValid():
+            depth, parent = depth + 1, parent.parent()
+        width = max(40, tree.viewport().width() - depth * tree.indentation() - 8)
+        text = str(index.data() or "")
+        bounds = option.fontMetrics.boundingRect(QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, text)
+        return QSize(width, bounds.height() + 4)
+
+
+class _Outline(QTreeWidget):
+    """The card's sections: h3 under their h2, long headings wrapped."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setAccessibleName("Sections of this card")
+        self.setHeaderHidden(True)
+        self.setRootIsDecorated(False)
+        self.setIndentation(14)
+        self.setWordWrap(True)
+        self.setUniformRowHeights(False)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.header().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.setItemDelegate(_WrappingDelegate(self))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Wrap again at the new width."""
+        super().resizeEvent(event)
+        self.doItemsLayout()
 
 
 class CardView(QWidget):
@@ -79,8 +120,7 @@ class CardView(QWidget):
         self.browser.setAccessibleName("Card")
         self.browser.anchorClicked.connect(self._link)
         self.browser.highlighted.connect(self._hover)
-        self.outline = QListWidget()
-        self.outline.setAccessibleName("Sections of this card")
+        self.outline = _Outline()
         self.outline.itemActivated.connect(self._jump)
         self.outline.itemClicked.connect(self._jump)
         outline_label = QLabel("On this &card")
@@ -98,7 +138,7 @@ class CardView(QWidget):
         self.splitter.setChildrenCollapsible(False)
         self.find_bar = FindBar()
         self.find_bar.hide()
-        self.find_bar.find_requested.connect(self.find)
+        self.find_bar.find_requested.connect(self.find_text)
         self.find_bar.closed.connect(self.close_find)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 6, 6)
@@ -114,7 +154,7 @@ class CardView(QWidget):
         self._titles = titles
         self._render()
         if self.find_bar.isVisible() and self.find_bar.edit.text():
-            self.find(self.find_bar.edit.text(), 0)
+            self.find_text(self.find_bar.edit.text(), 0)
 
     def clear(self) -> None:
         """Show the welcome page instead of a card."""
@@ -135,14 +175,19 @@ class CardView(QWidget):
 
     def _fill_outline(self, body: str) -> None:
         self.outline.clear()
+        parent: QTreeWidgetItem | None = None
         for section in outline(body):
-            item = QListWidgetItem(("    " if section.level == 3 else "") + section.text)
-            item.setData(Qt.ItemDataRole.UserRole, section.anchor)
-            item.setToolTip(section.text)
-            self.outline.addItem(item)
+            under = parent if section.level == 3 and parent is not None else None
+            item = QTreeWidgetItem([section.text]) if under is None else QTreeWidgetItem(under, [section.text])
+            item.setData(0, Qt.ItemDataRole.UserRole, section.anchor)
+            item.setToolTip(0, section.text)
+            if under is None:
+                self.outline.addTopLevelItem(item)
+                parent = item if section.level == 2 else None
+        self.outline.expandAll()
 
-    def _jump(self, item: QListWidgetItem) -> None:
-        self.browser.scrollToAnchor(item.data(Qt.ItemDataRole.UserRole))
+    def _jump(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        self.browser.scrollToAnchor(item.data(0, Qt.ItemDataRole.UserRole))
 
     def changeEvent(self, event: QEvent) -> None:
         """Re-render with the new palette when the system switches between light and dark."""
@@ -198,7 +243,7 @@ class CardView(QWidget):
         self.find_bar.edit.setFocus()
         self.find_bar.edit.selectAll()
         if self.find_bar.edit.text():
-            self.find(self.find_bar.edit.text(), 0)
+            self.find_text(self.find_bar.edit.text(), 0)
 
     def close_find(self) -> None:
         """Hide the find bar and its highlights; the card keeps the focus."""
@@ -211,7 +256,7 @@ class CardView(QWidget):
         if not self.find_bar.isVisible() or not self.find_bar.edit.text():
             self.open_find()
             return
-        self.find(self.find_bar.edit.text(), -1 if backward else 1)
+        self.find_text(self.find_bar.edit.text(), -1 if backward else 1)
 
     def matches(self, text: str) -> list[QTextCursor]:
         """Every case-insensitive match of text in the card, in order."""
@@ -225,10 +270,13 @@ class CardView(QWidget):
             cursor = document.find(text, cursor)
         return found
 
-    def find(self, text: str, direction: int) -> tuple[int, int]:
+    def find_text(self, text: str, direction: int) -> tuple[int, int]:
         """Select a match (0: the one at or after the cursor, 1: next, -1: previous), highlight all; (n, total)."""
         found = self.matches(text)
         if not found:
+            cursor = self.browser.textCursor()
+            cursor.clearSelection()
+            self.browser.setTextCursor(cursor)
             self.browser.setExtraSelections([])
             self.find_bar.set_count(0, 0)
             return 0, 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -29,10 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from . import DISCLAIMER
 from . import settings as S
 from .actions import shortcut_rows
 
-DISCLAIMER = "For clinicians; not a substitute for clinical judgement or the current product label."
 PAPERS = (("Letter", "letter"), ("A4", "a4"))
 
 
@@ -101,7 +102,9 @@ class PreferencesDialog(QDialog):
         form = QFormLayout()
         form.addRow("&Clinic name:", self.clinic)
         form.addRow("&Phone:", self.phone)
-        form.addRow("L&ogo:", logo_row)
+        logo_label = QLabel("L&ogo:")
+        logo_label.setBuddy(self.logo)
+        form.addRow(logo_label, logo_row)
         form.addRow("P&aper size:", self.paper)
         form.addRow("Print &font size:", self.base_pt)
         form.addRow("", self.large_print)
@@ -176,14 +179,24 @@ class ClinicDialog(QDialog):
         super().accept()
 
 
+def _when(stamp: str) -> str:
+    """An ISO timestamp as "2026-11-27 06:46 UTC" (as stored, when it is not one)."""
+    try:
+        when = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    return when.strftime("%Y-%m-%d %H:%M") + (" UTC" if when.utcoffset() == dt.timedelta(0) else "")
+
+
 def about_text(app_version: str, info: dict[str, object], pack_path: Path) -> str:
     """Help > About: app version, pack content version, build date, card count and the disclaimer."""
     esc = html.escape
     return (
         f"<h3>KetaRef {esc(app_version)}</h3>"
         "<p>Offline reference on ketamine and esketamine for depression.</p>"
-        f"<p>Pack content version <b>{esc(str(info['content_version']))}</b>, built {esc(str(info['built_at']))}, "
-        f"{esc(str(info['cards']))} cards.<br><small>{esc(str(pack_path))}</small></p>"
+        f"<p>Pack content version <b>{esc(str(info['content_version']))}</b>, "
+        f"built {esc(_when(str(info['built_at'])))}, {esc(str(info['cards']))} cards."
+        f"<br><small>{esc(str(pack_path))}</small></p>"
         f"<p><b>{esc(DISCLAIMER)}</b></p>"
     )
 
@@ -209,6 +222,7 @@ class ShortcutsDialog(QDialog):
         for n, row in enumerate(rows):
             for column, text in enumerate(row):
                 self.table.setItem(n, column, QTableWidgetItem(text))
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -235,6 +249,7 @@ class CardListDialog(QDialog):
         self._remove = remove
         self.list = QListWidget()
         self.list.setAccessibleName(title)
+        self.list.setWordWrap(True)
         for card_id, card_title in cards:
             item = QListWidgetItem(card_title)
             item.setData(Qt.ItemDataRole.UserRole, card_id)
@@ -255,7 +270,7 @@ class CardListDialog(QDialog):
         layout.addWidget(empty)
         layout.addWidget(self.list)
         layout.addWidget(buttons)
-        self.resize(480, 420)
+        self.resize(560, 420)
 
     def _open(self) -> None:
         item = self.list.currentItem()

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..errors import KetarefError
 from ..model import Card, Hit
 from . import settings as S
 from .dialogs import ClinicDialog
@@ -68,27 +70,47 @@ def print_cards(parent: QWidget, settings: S.Settings, cards: Sequence[Card], ti
     """The system print dialog, then the cards on the chosen printer; pages printed (0 when cancelled)."""
     from PySide6.QtPrintSupport import QPrintDialog
 
-    from ..handout import paint_cards
+    from ..handout import check_logo, paint_cards
 
+    options = print_options(settings)
+    check_logo(options.logo)
     printer = _printer(settings, cards)
     dialog = QPrintDialog(printer, parent)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return 0
-    return paint_cards(printer, cards, print_options(settings), titles)
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return 0
+        return paint_cards(printer, cards, options, titles)
+    finally:
+        shiboken6.delete(dialog)  # it points at the printer, which goes when this returns
 
 
 def preview_cards(parent: QWidget, settings: S.Settings, cards: Sequence[Card], titles: Mapping[str, str]) -> None:
-    """The print preview dialog (it can print from there)."""
+    """The print preview dialog (it can print from there); KetarefError when the pages cannot be laid out."""
     from PySide6.QtPrintSupport import QPrintPreviewDialog
 
-    from ..handout import paint_cards
+    from ..handout import check_logo, paint_cards
 
     options = print_options(settings)
-    dialog = QPrintPreviewDialog(_printer(settings, cards), parent)
-    dialog.setWindowTitle("Print preview")
-    dialog.paintRequested.connect(lambda printer: paint_cards(printer, cards, options, titles))
-    dialog.resize(900, 800)
-    dialog.exec()
+    check_logo(options.logo)
+    problems: list[str] = []
+
+    def paint(device: QPrinter) -> None:
+        try:
+            paint_cards(device, cards, options, titles)
+        except KetarefError as exc:
+            problems.append(str(exc))
+
+    printer = _printer(settings, cards)
+    dialog = QPrintPreviewDialog(printer, parent)
+    try:
+        dialog.setWindowTitle("Print preview")
+        dialog.paintRequested.connect(paint)
+        dialog.resize(900, 800)
+        dialog.exec()
+    finally:
+        shiboken6.delete(dialog)
+    if problems:
+        raise KetarefError(problems[0])
 
 
 def export_pdf(settings: S.Settings, cards: Sequence[Card], output: Path, titles: Mapping[str, str]) -> int:
@@ -110,7 +132,9 @@ class PacketDialog(QDialog):
 
     PRINT, PREVIEW, PDF = "print", "preview", "pdf"
 
-    def __init__(self, handouts: Sequence[Hit], checked: Sequence[str], settings: S.Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, handouts: Sequence[Hit], checked: Sequence[str], settings: S.Settings, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Print handout packet")
         self.settings = settings
@@ -119,6 +143,7 @@ class PacketDialog(QDialog):
         intro.setWordWrap(True)
         self.list = QListWidget()
         self.list.setAccessibleName("Patient handouts")
+        self.list.setWordWrap(True)
         for hit in handouts:
             item = QListWidgetItem(hit.title)
             item.setData(Qt.ItemDataRole.UserRole, hit.id)
@@ -139,7 +164,7 @@ class PacketDialog(QDialog):
         layout.addWidget(self.list)
         layout.addWidget(self.large_print)
         layout.addWidget(buttons)
-        self.resize(480, 440)
+        self.resize(560, 440)
 
     def checked_ids(self) -> list[str]:
         """The ticked handouts, in list order."""

@@ -6,7 +6,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QFont, QFontMetrics, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
@@ -167,20 +167,33 @@ class ResultDelegate(QStyledItemDelegate):
         painter.drawText(line_rect, Qt.AlignmentFlag.AlignLeft, label)
         if hit.audience == "patient":
             x = rect.left() + small_metrics.horizontalAdvance(label) + 8
-            badge = QRect(x, y, small_metrics.horizontalAdvance(BADGE_TEXT) + 10, small_metrics.lineSpacing())
+            badge = QRect(x, y, small_metrics.horizontalAdvance(BADGE_TEXT) + 12, small_metrics.lineSpacing())
             painter.setPen(text)
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(badge.adjusted(0, 0, -1, -1), 4, 4)
+            painter.drawRoundedRect(badge.adjusted(0, 0, -1, -1), 2, 2)
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, BADGE_TEXT)
         y += small_metrics.lineSpacing()
-        self._paint_snippet(painter, option, index.data(SNIPPET_ROLE), QRect(rect.left(), y, rect.width(), rect.bottom() - y), text, selected)
+        self._paint_snippet(
+            painter,
+            option,
+            index.data(SNIPPET_ROLE),
+            QRect(rect.left(), y, rect.width(), rect.bottom() - y),
+            text,
+            selected,
+        )
         painter.restore()
 
-    def _paint_snippet(self, painter: QPainter, option: QStyleOptionViewItem, snippet: str, rect: QRect, text: QColor, selected: bool) -> None:
+    def _paint_snippet(
+        self, painter: QPainter, option: QStyleOptionViewItem, snippet: str, rect: QRect, text: QColor, selected: bool
+    ) -> None:
         palette = option.palette
         base = palette.color(QPalette.ColorRole.Highlight if selected else QPalette.ColorRole.Base)
-        mark_bg = mix(base, palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Highlight), 0.35)
-        body = snippet.replace("<mark>", f'<span style="font-weight:bold; background-color:{mark_bg.name()}">').replace("</mark>", "</span>")
+        mark_bg = mix(
+            base, palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Highlight), 0.35
+        )
+        body = snippet.replace("<mark>", f'<span style="font-weight:bold; background-color:{mark_bg.name()}">').replace(
+            "</mark>", "</span>"
+        )
         doc = QTextDocument()
         doc.setDocumentMargin(0)
         doc.setDefaultFont(option.font)
@@ -189,7 +202,7 @@ class ResultDelegate(QStyledItemDelegate):
         lines = QFontMetrics(option.font).lineSpacing() * SNIPPET_LINES
         context = QAbstractTextDocumentLayout.PaintContext()
         context.palette.setColor(QPalette.ColorRole.Text, text)
-        context.clip = QRect(0, 0, rect.width(), min(rect.height(), lines))
+        context.clip = QRectF(0, 0, rect.width(), min(rect.height(), lines))
         painter.translate(rect.topLeft())
         painter.setClipRect(context.clip)
         doc.documentLayout().draw(painter, context)
@@ -210,7 +223,11 @@ class ResultsView(QListView):
         index = super().moveCursor(action, modifiers)
         model = self.model()
         if index.isValid() and model is not None and index.data(HIT_ROLE) is None:
-            step = -1 if action in (QAbstractItemView.CursorAction.MoveUp, QAbstractItemView.CursorAction.MovePageUp) else 1
+            step = (
+                -1
+                if action in (QAbstractItemView.CursorAction.MoveUp, QAbstractItemView.CursorAction.MovePageUp)
+                else 1
+            )
             row = index.row()
             while 0 <= row < model.rowCount() and model.index(row, 0).data(HIT_ROLE) is None:
                 row += step

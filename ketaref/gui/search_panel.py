@@ -28,7 +28,9 @@ class SearchPanel(QWidget):
         self.edit.setPlaceholderText("Search cards: word, drug, abbreviation...")
         self.edit.setClearButtonEnabled(True)
         self.edit.setAccessibleName("Search cards")
-        self.edit.setAccessibleDescription("Results follow each keystroke; Down and Up move through them, Enter opens one.")
+        self.edit.setAccessibleDescription(
+            "Results follow each keystroke; Down and Up move through them, Enter opens one."
+        )
         self.category = QComboBox()
         self.category.setAccessibleName("Category filter")
         self.category.addItem("All categories", None)
@@ -65,6 +67,7 @@ class SearchPanel(QWidget):
         self.worker = SearchWorker(pack_path, self)
         self.worker.answered.connect(self._show)
         self.edit.textChanged.connect(self.refresh)
+        self.edit.returnPressed.connect(self.open_current)  # when the window's Enter shortcut is not active
         self.category.currentIndexChanged.connect(self.refresh)
         self.list.clicked.connect(self._clicked)
         self.list.activated.connect(self._activated)
@@ -144,9 +147,9 @@ class SearchPanel(QWidget):
             self.notice.setText(f"All {len(answer.browse)} cards by category. Type to search." if answer.browse else "")
         self.notice.setVisible(bool(self.notice.text()))
         row = self.model.first_hit_row()
-        if row >= 0:
-            self.list.setCurrentIndex(self.model.index(row, 0))
-            self.list.scrollToTop()
+        if row >= 0 and answer.result is not None:
+            self.list.setCurrentIndex(self.model.index(row, 0))  # Enter opens the best match
+        self.list.scrollToTop()
         self.results_shown.emit(answer.request.seq)
         if self._open_when_ready:
             self._open_when_ready = False

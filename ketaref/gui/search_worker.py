@@ -76,25 +76,22 @@ class SearchWorker(QObject):
                     request, self._pending = self._pending, None
                 if request is None:
                     continue
-                if pack is None:
-                    try:
+                try:
+                    if pack is None:
                         pack = open_pack(self.pack_path)
-                    except KetarefError as exc:
-                        self.answered.emit(Answer(request, error=str(exc)))
-                        continue
-                self.answered.emit(self._answer(pack, request))
+                    answer = self._answer(pack, request)
+                except KetarefError as exc:
+                    answer = Answer(request, error=str(exc))
+                except Exception:  # a bug: keep the thread alive for the next keystroke
+                    log.exception("Search failed for %r", request.text)
+                    answer = Answer(request, error="Search failed unexpectedly; the details are in the log.")
+                self.answered.emit(answer)
         finally:
             if pack is not None:
                 pack.close()
 
     @staticmethod
     def _answer(pack: Pack, request: Request) -> Answer:
-        try:
-            if request.text.strip():
-                return Answer(request, result=pack.search(request.text, RESULT_LIMIT, request.category))
-            return Answer(request, browse=pack.browse(request.category))
-        except KetarefError as exc:
-            return Answer(request, error=str(exc))
-        except Exception:
-            log.exception("Search failed for %r", request.text)
-            return Answer(request, error="Search failed unexpectedly; the details are in the log.")
+        if request.text.strip():
+            return Answer(request, result=pack.search(request.text, RESULT_LIMIT, request.category))
+        return Answer(request, browse=pack.browse(request.category))

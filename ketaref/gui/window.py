@@ -26,9 +26,9 @@ from .. import __version__
 from ..errors import KetarefError
 from ..model import Card
 from ..store import Pack, open_pack
-from . import dialogs, printing
+from . import DISCLAIMER
 from . import settings as S
-from .actions import ACTIONS, MENUS, Act, Scope, create_actions, key_sequences
+from .actions import ACTIONS, MENUS, Act, Scope, create_actions, first_key, key_sequences
 from .card_view import CardView
 from .navigation import Navigation
 from .results import mix
@@ -46,7 +46,7 @@ class DisclaimerBanner(QFrame):
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName("Disclaimer")
-        label = QLabel(f"<b>Important:</b> {dialogs.DISCLAIMER}")
+        label = QLabel(f"<b>Important:</b> {DISCLAIMER}")
         label.setWordWrap(True)
         self.button = QPushButton("I &understand")
         self.button.setAccessibleName("I understand the disclaimer")
@@ -66,7 +66,7 @@ class DisclaimerBanner(QFrame):
 
 
 class ShortcutGuard(QObject):
-    """Keeps a text box from swallowing the window's shortcuts (Ctrl+K, Ctrl+D, Ctrl+H are editing keys on some desktops)."""
+    """Keeps a text box from swallowing the window's shortcuts (Ctrl+K, Ctrl+D, Ctrl+H edit text on some desktops)."""
 
     def __init__(self, keys: set[QKeyCombination], parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -87,9 +87,8 @@ class MainWindow(QMainWindow):
         self.titles = pack.titles()
         self.settings = settings or S.Settings()
         get = self.settings.get
-        self.nav = Navigation(
-            get(S.CURRENT), list(get(S.BACK)), list(get(S.FORWARD)), list(get(S.RECENT)), list(get(S.BOOKMARKS))
-        )
+        back, forward, recent, bookmarks = (get(s) for s in (S.BACK, S.FORWARD, S.RECENT, S.BOOKMARKS))
+        self.nav = Navigation(get(S.CURRENT), [*back], [*forward], [*recent], [*bookmarks])
         self.search_panel = SearchPanel(pack.path)
         self.card_view = CardView()
         self.banner = DisclaimerBanner()
@@ -152,7 +151,7 @@ class MainWindow(QMainWindow):
             Act.RECENT: self.show_recent,
             Act.TOGGLE_BOOKMARK: self.toggle_bookmark,
             Act.BOOKMARKS: self.show_bookmarks,
-            Act.SHORTCUTS: lambda: dialogs.ShortcutsDialog(self).exec(),
+            Act.SHORTCUTS: self.show_shortcuts,
             Act.ABOUT: self.about,
             Act.NEXT_RESULT: lambda: panel.step(1),
             Act.PREVIOUS_RESULT: lambda: panel.step(-1),
@@ -219,7 +218,7 @@ class MainWindow(QMainWindow):
             for widget in targets.get(spec.scope, []):
                 widget.addAction(self.actions_[act])
         window_keys = {
-            sequence[0]
+            first_key(sequence)
             for spec in ACTIONS.values()
             if spec.scope is Scope.WINDOW
             for sequence in key_sequences(spec)
@@ -240,10 +239,10 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         splitter = self.settings.get(S.SPLITTER)
         if not splitter or not self.splitter.restoreState(splitter):
-            self.splitter.setSizes([420, 780])
+            self.splitter.setSizes([460, 740])
         card_splitter = self.settings.get(S.CARD_SPLITTER)
         if not card_splitter or not self.card_view.splitter.restoreState(card_splitter):
-            self.card_view.splitter.setSizes([620, 180])
+            self.card_view.splitter.setSizes([560, 180])
         self.card_view.set_zoom(self.settings.get(S.ZOOM))
         self.statusBar().clearMessage()
 
@@ -333,6 +332,8 @@ class MainWindow(QMainWindow):
         self._save_navigation()
 
     def _card_list(self, title: str, card_ids: list[str], removable: bool) -> None:
+        from . import dialogs
+
         cards = [(card_id, self.titles[card_id]) for card_id in card_ids if card_id in self.titles]
         remove = self._remove_bookmark if removable else None
         dialog = dialogs.CardListDialog(title, cards, self, remove)
@@ -376,6 +377,8 @@ class MainWindow(QMainWindow):
 
     def ask_open_pack(self) -> None:
         """File > Open pack: pick a file, then check it before switching."""
+        from . import dialogs
+
         path = dialogs.ask_open_pack(self, self.settings.get(S.LAST_FOLDER) or str(self.pack.path.parent))
         if path is not None:
             self.settings.set(S.LAST_FOLDER, str(path.parent))
@@ -383,6 +386,8 @@ class MainWindow(QMainWindow):
 
     def open_pack_file(self, path: Path) -> bool:
         """Switch to another pack after a full check; a bad pack is reported and the current one stays."""
+        from . import dialogs
+
         try:
             new = open_pack(path)
             try:
@@ -405,8 +410,16 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Opened {path} ({len(self.titles)} cards).", 8000)
         return True
 
+    def show_shortcuts(self) -> None:
+        """Help > Keyboard shortcuts."""
+        from . import dialogs
+
+        dialogs.ShortcutsDialog(self).exec()
+
     def about(self) -> None:
         """Help > About: versions, the pack and the disclaimer."""
+        from . import dialogs
+
         dialogs.show_about(self, dialogs.about_text(__version__, self.pack.info(), self.pack.path))
 
     # -- printing
@@ -423,6 +436,8 @@ class MainWindow(QMainWindow):
         return [self.pack.card(card_id) for card_id in ids]
 
     def _targets_or_say(self) -> list[Card]:
+        from . import printing
+
         cards = self.print_targets()
         if not cards:
             self.statusBar().showMessage("Open a card (or select results) to print it.", 5000)
@@ -432,6 +447,8 @@ class MainWindow(QMainWindow):
 
     def print_(self, cards: list[Card] | None = None) -> None:
         """Print the cards through the system print dialog."""
+        from . import dialogs, printing
+
         cards = cards or self._targets_or_say()
         if cards:
             try:
@@ -444,6 +461,8 @@ class MainWindow(QMainWindow):
 
     def print_preview(self, cards: list[Card] | None = None) -> None:
         """Preview the printed pages."""
+        from . import dialogs, printing
+
         cards = cards or self._targets_or_say()
         if cards:
             try:
@@ -453,6 +472,8 @@ class MainWindow(QMainWindow):
 
     def export_pdf(self, cards: list[Card] | None = None) -> Path | None:
         """Save the cards as a PDF file; the path written, or None."""
+        from . import dialogs, printing
+
         cards = cards or self._targets_or_say()
         if not cards:
             return None
@@ -470,6 +491,8 @@ class MainWindow(QMainWindow):
 
     def print_packet(self) -> None:
         """Choose handouts with tick boxes and print, preview or save them as one packet."""
+        from . import printing
+
         handouts = self.pack.browse(category=None, audience="patient")
         checked = [hit.id for hit in self.search_panel.selected_hits() if hit.audience == "patient"]
         if not checked and self.card_view.card is not None and self.card_view.card.is_handout:
@@ -481,9 +504,12 @@ class MainWindow(QMainWindow):
         cards = [self.pack.card(card_id) for card_id in dialog.checked_ids()]
         if not printing.ensure_clinic(self, self.settings, cards):
             return
-        {dialog.PRINT: self.print_, dialog.PREVIEW: self.print_preview, dialog.PDF: self.export_pdf}[dialog.choice](cards)
+        output = {dialog.PRINT: self.print_, dialog.PREVIEW: self.print_preview, dialog.PDF: self.export_pdf}
+        output[dialog.choice](cards)
 
     def preferences(self) -> None:
         """File > Preferences."""
+        from . import dialogs
+
         if dialogs.PreferencesDialog(self.settings, self).exec():
             self.actions_[Act.LARGE_PRINT].setChecked(self.settings.get(S.LARGE_PRINT))

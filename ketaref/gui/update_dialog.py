@@ -1,0 +1,126 @@
+"""Pack updates in the window: offer a newer pack with what it changes, install it, or go back to the previous one."""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QListWidget,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..errors import KetarefError
+from ..store import open_pack
+from ..updates import Changes, Update, find_update, install_update, previous_pack, rollback
+from . import dialogs
+
+log = logging.getLogger(__name__)
+
+
+class UpdateDialog(QDialog):
+    """What a newer pack changes (cards added, changed, removed; review dates), with "Update now" and "Not now"."""
+
+    def __init__(self, update: Update, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Pack update")
+        changes = update.changes
+        old, new = html.escape(changes.previous_content_version), html.escape(changes.content_version)
+        intro = QLabel(f"A newer pack is available: content version <b>{old}</b> &rarr; <b>{new}</b>.")
+        intro.setWordWrap(True)
+        origin = QLabel(f"From {update.path}")
+        origin.setTextFormat(Qt.TextFormat.PlainText)
+        origin.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(origin)
+        self.lists: dict[str, QListWidget] = {}
+        for name, ids in (("Added", changes.added), ("Changed", changes.changed), ("Removed", changes.removed)):
+            self._add_list(layout, name, [changes.label(i) for i in ids], changes)
+        self._add_list(
+            layout, "New review dates", [f"{changes.label(i)}: {date}" for i, date in changes.reviewed.items()], changes
+        )
+        self.buttons = QDialogButtonBox()
+        self.update_button = self.buttons.addButton("&Update now", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.not_now_button = self.buttons.addButton("&Not now", QDialogButtonBox.ButtonRole.RejectRole)
+        self.update_button.setDefault(True)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.resize(560, self.sizeHint().height())
+
+    def _add_list(self, layout: QVBoxLayout, name: str, items: Sequence[str], changes: Changes) -> None:
+        """A heading with its count and the list under it (or "none")."""
+        heading = QLabel(f"<b>{name}</b> ({len(items)})" if items else f"<b>{name}</b>: none")
+        layout.addWidget(heading)
+        if not items:
+            return
+        view = QListWidget()
+        view.setAccessibleName(f"{name} cards, content version {changes.content_version}")
+        view.addItems(list(items))
+        view.setMaximumHeight(min(160, 24 + 20 * len(items)))
+        heading.setBuddy(view)
+        layout.addWidget(view)
+        self.lists[name] = view
+
+
+def offer_update(parent: QWidget | None, pack_path: Path, folder: Path) -> Path | None:
+    """Look for a newer pack in the folder, show what it changes and install it if the user agrees.
+
+    Returns the installed pack to open, or None (no update, "Not now", or an error already shown).
+    """
+    try:
+        update = find_update(folder, pack_path)
+    except KetarefError as exc:
+        log.warning("Looking for a pack update failed: %s", exc)
+        dialogs.show_error(parent, str(exc))
+        return None
+    if update is None:
+        return None
+    dialog = UpdateDialog(update, parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        log.info("Pack update %s declined for now", update.path)
+        return None
+    try:
+        return install_update(update)
+    except KetarefError as exc:
+        log.warning("Installing the pack update failed: %s", exc)
+        dialogs.show_error(parent, str(exc))
+        return None
+
+
+def rollback_pack(parent: QWidget | None) -> Path | None:
+    """After asking, go back to the pack in use before the last update; returns it, or None."""
+    previous = previous_pack()
+    if previous is None:
+        QMessageBox.information(parent, "KetaRef", "There is no previous pack to go back to.")
+        return None
+    try:
+        with open_pack(previous) as pack:
+            version = pack.content_version
+    except KetarefError as exc:
+        log.warning("The previous pack cannot be used: %s", exc)
+        dialogs.show_error(parent, str(exc))
+        return None
+    answer = QMessageBox.question(
+        parent,
+        "KetaRef",
+        f"Go back to the previous pack (content version {version})? "
+        "The pack in use now will not be offered again; a later one will.",
+    )
+    if answer != QMessageBox.StandardButton.Yes:
+        return None
+    try:
+        return rollback()
+    except KetarefError as exc:
+        log.warning("Going back to the previous pack failed: %s", exc)
+        dialogs.show_error(parent, str(exc))
+        return None

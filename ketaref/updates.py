@@ -1,0 +1,420 @@
+"""Pack updates from a shared folder: find a newer pack, tell what changed, install it, roll it back."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import KetarefError, PackError, UpdateError
+from .paths import user_dir
+from .store import Pack, open_pack
+
+log = logging.getLogger(__name__)
+
+UPDATES_ENV = "KETAREF_UPDATES"
+PACKS_DIR = "packs"
+STATE_FILE = "packs.json"
+PACK_SUFFIXES = (".sqlite", ".db")
+
+
+def updates_folder(preference: str = "") -> Path | None:
+    """The folder to look for pack updates in: the one named in Preferences, else KETAREF_UPDATES, else none."""
+    chosen = preference.strip() or os.environ.get(UPDATES_ENV, "").strip()
+    return Path(chosen).expanduser() if chosen else None
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """A dotted content version as numbers for comparing (2026.11.10 > 2026.11.9, 1.0 == 1); ValueError if not one."""
+    if not re.fullmatch(r"[0-9]+(\.[0-9]+)*", version.strip()):
+        raise ValueError(f"not a dotted number: {version!r}")
+    parts = tuple(int(part) for part in version.strip().split("."))
+    while len(parts) > 1 and parts[-1] == 0:
+        parts = parts[:-1]
+    return parts
+
+
+def is_newer(version: str, than: str) -> bool:
+    """True when content version `version` is a dotted number above `than` (an unreadable `than` counts as none)."""
+    try:
+        new = version_key(version)
+    except ValueError:
+        return False
+    try:
+        return new > version_key(than)
+    except ValueError:
+        return True
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What changed from one pack to the next: card ids added, changed and removed, and new review dates."""
+
+    previous_content_version: str
+    content_version: str
+    added: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    reviewed: dict[str, str] = field(default_factory=dict)  # card id -> its new last-reviewed date
+    titles: dict[str, str] = field(default_factory=dict)  # every card id above -> its title
+
+    def label(self, card_id: str) -> str:
+        """A card's title with its id, for lists."""
+        title = self.titles.get(card_id)
+        return f"{title} ({card_id})" if title else card_id
+
+    def as_info(self) -> dict[str, Any]:
+        """The "changes" object of `ketaref info --json`."""
+        return {
+            "previous_content_version": self.previous_content_version,
+            "added": list(self.added),
+            "changed": list(self.changed),
+            "removed": list(self.removed),
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        """Everything, for the state file."""
+        return {
+            **self.as_info(),
+            "content_version": self.content_version,
+            "reviewed": self.reviewed,
+            "titles": self.titles,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Changes:
+        """Read back what to_json wrote."""
+        return cls(
+            previous_content_version=str(data["previous_content_version"]),
+            content_version=str(data["content_version"]),
+            added=tuple(data["added"]),
+            changed=tuple(data["changed"]),
+            removed=tuple(data["removed"]),
+            reviewed=dict(data["reviewed"]),
+            titles=dict(data["titles"]),
+        )
+
+    def text(self) -> str:
+        """Plain-text release notes."""
+        lines = [f"Content version {self.previous_content_version} -> {self.content_version}"]
+        for heading, ids in (("Added", self.added), ("Changed", self.changed), ("Removed", self.removed)):
+            lines.append(f"{heading} ({len(ids)}):" if ids else f"{heading}: none")
+            lines += [f"  {self.label(card_id)}" for card_id in ids]
+        if self.reviewed:
+            lines.append("New review dates:")
+            lines += [f"  {self.label(card_id)}: {date}" for card_id, date in self.reviewed.items()]
+        return "\n".join(lines)
+
+
+def diff(old: Pack, new: Pack) -> Changes:
+    """The changes from pack `old` to pack `new`, by card id and card content digest."""
+    before, after = old.card_digests(), new.card_digests()
+    added = sorted(after.keys() - before.keys())
+    removed = sorted(before.keys() - after.keys())
+    changed = sorted(k for k in after.keys() & before.keys() if after[k] != before[k])
+    old_dates, new_dates = old.reviewed_dates(), new.reviewed_dates()
+    reviewed = {k: new_dates[k] for k in sorted(added + changed) if new_dates[k] != old_dates.get(k)}
+    old_titles, new_titles = old.titles(), new.titles()
+    titles = {k: new_titles[k] for k in added + changed} | {k: old_titles[k] for k in removed}
+    return Changes(
+        old.content_version, new.content_version, tuple(added), tuple(changed), tuple(removed), reviewed, titles
+    )
+
+
+@dataclass(frozen=True)
+class Update:
+    """A newer pack found in the updates folder, ready to install."""
+
+    path: Path
+    sha256: str
+    current_path: Path  # the pack in use when the update was found
+    changes: Changes
+
+    @property
+    def content_version(self) -> str:
+        """The update's content version."""
+        return self.changes.content_version
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _data_dir(data_dir: Path | None) -> Path:
+    return data_dir if data_dir is not None else user_dir("data")
+
+
+def read_state(data_dir: Path | None = None) -> dict[str, Any]:
+    """The update state: active and previous pack file names, the changes between them, packs rolled back."""
+    path = _data_dir(data_dir) / STATE_FILE
+    state: dict[str, Any] = {"active": None, "previous": None, "changes": None, "rolled_back": []}
+    try:
+        stored = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return state
+    except (OSError, ValueError) as exc:
+        log.warning("Ignoring the unreadable pack update state %s: %s", path, exc)
+        return state
+    if not isinstance(stored, dict):
+        log.warning("Ignoring the pack update state %s: not a JSON object", path)
+        return state
+    for key in ("active", "previous"):
+        if isinstance(stored.get(key), str) and stored[key]:
+            state[key] = stored[key]
+    if isinstance(stored.get("changes"), dict):
+        state["changes"] = stored["changes"]
+    if isinstance(stored.get("rolled_back"), list):
+        state["rolled_back"] = [s for s in stored["rolled_back"] if isinstance(s, str)]
+    return state
+
+
+def _write_state(data_dir: Path, state: dict[str, Any]) -> None:
+    """Replace the state file atomically (a crash leaves the old state)."""
+    import tempfile
+
+    fd, name = tempfile.mkstemp(prefix=f".{STATE_FILE}.", suffix=".tmp", dir=data_dir)
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(state, handle, indent=2)
+        os.replace(tmp, data_dir / STATE_FILE)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _candidates(folder: Path, current_version: str) -> list[tuple[tuple[int, ...], Path]]:
+    """The packs in the folder that open and are newer than the one in use, newest first."""
+    found = []
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        log.warning("Cannot read the pack updates folder %s: %s", folder, exc)
+        return []
+    for path in entries:
+        if path.suffix.lower() not in PACK_SUFFIXES or not path.is_file():
+            continue
+        try:
+            with open_pack(path) as candidate:
+                version = candidate.content_version
+        except PackError as exc:
+            log.warning("Ignoring %s in the updates folder: %s", path, exc)
+            continue
+        try:
+            key = version_key(version)
+        except ValueError:
+            log.warning(
+                "Ignoring %s in the updates folder: its content version %r is not a dotted number", path, version
+            )
+            continue
+        if not is_newer(version, current_version):
+            log.info("Ignoring %s: content version %s is not newer than %s in use", path, version, current_version)
+            continue
+        found.append((key, path))
+    return sorted(found, reverse=True)
+
+
+def find_update(folder: Path, current_pack: Path, data_dir: Path | None = None) -> Update | None:
+    """The newest sound pack in the folder with a higher content version than the pack in use, or None.
+
+    Raises PackError only when the pack in use cannot be opened; unusable packs in the folder are logged and skipped.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        log.warning("The pack updates folder %s is not there (or not a folder)", folder)
+        return None
+    rolled_back = set(read_state(data_dir)["rolled_back"])
+    with open_pack(current_pack) as current:
+        for _, path in _candidates(folder, current.content_version):
+            try:
+                sha256 = file_sha256(path)
+                if sha256 in rolled_back:
+                    log.info("Ignoring %s: it was rolled back on this workstation", path)
+                    continue
+                with open_pack(path) as new:
+                    new.verify()
+                    changes = diff(current, new)
+            except (PackError, OSError) as exc:
+                log.warning("Ignoring %s in the updates folder: %s", path, exc)
+                continue
+            log.info("Pack update %s found: content version %s", path, changes.content_version)
+            return Update(path, sha256, current.path, changes)
+    return None
+
+
+def _copy_verified(source: Path, target: Path, sha256: str) -> bool:
+    """Copy a pack next to its final place, check the copy (same bytes, opens, intact), then move it in.
+
+    Returns False when the target already held these bytes (nothing copied).
+    """
+    import shutil
+    import tempfile
+
+    if target.is_file() and file_sha256(target) == sha256:
+        return False
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+            shutil.copyfileobj(src, out, 1 << 20)
+            out.flush()
+            os.fsync(out.fileno())
+        if file_sha256(tmp) != sha256:
+            raise UpdateError(f"The copy of {source} does not match the original (did it change while copying?).")
+        try:
+            with open_pack(tmp) as copy:
+                copy.verify()
+        except PackError as exc:
+            raise UpdateError(f"The copy of {source} failed its check: {exc}") from exc
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return True
+
+
+def _pack_name(path: Path, sha256: str) -> str:
+    """The installed file name of a pack: its content version and the start of its SHA-256."""
+    with open_pack(path) as pack:
+        version = pack.content_version
+    safe = "".join(c if c.isalnum() or c in ".-" else "_" for c in version)
+    return f"ketaref-{safe}-{sha256[:12]}.sqlite"
+
+
+def _prune(packs: Path, keep: set[str]) -> None:
+    """Delete installed packs other than the active and previous ones (a pack still open elsewhere stays)."""
+    for path in packs.glob("*.sqlite"):
+        if path.name not in keep:
+            try:
+                path.unlink()
+            except OSError as exc:
+                log.info("Could not delete the old pack %s: %s", path, exc)
+
+
+def install_update(update: Update, data_dir: Path | None = None) -> Path:
+    """Copy the update into the user data folder, check the copy, make it the active pack and keep the previous one.
+
+    Raises UpdateError when anything fails; the pack in use then stays the active one.
+    """
+    data_dir = _data_dir(data_dir)
+    packs = data_dir / PACKS_DIR
+    state = read_state(data_dir)
+    copied: list[Path] = []
+    try:
+        packs.mkdir(parents=True, exist_ok=True)
+        target = packs / _pack_name(update.path, update.sha256)
+        if _copy_verified(update.path, target, update.sha256):
+            copied.append(target)
+        current = update.current_path.resolve()
+        if current.parent == packs.resolve():
+            previous = current.name
+        else:
+            current_sha = file_sha256(current)
+            previous = _pack_name(current, current_sha)
+            if _copy_verified(current, packs / previous, current_sha):
+                copied.append(packs / previous)
+        rolled_back = [s for s in state["rolled_back"] if s != update.sha256]
+        _write_state(
+            data_dir,
+            {
+                "active": target.name,
+                "previous": previous,
+                "changes": update.changes.to_json(),
+                "rolled_back": rolled_back,
+            },
+        )
+    except (OSError, KetarefError) as exc:
+        for path in copied:
+            path.unlink(missing_ok=True)
+        if isinstance(exc, UpdateError):
+            raise
+        reason = (exc.strerror or exc) if isinstance(exc, OSError) else exc
+        raise UpdateError(
+            f"Could not install the pack update into {packs} ({reason}); the current pack stays in use."
+        ) from exc
+    _prune(packs, {target.name, previous})
+    log.info("Installed pack update %s (content version %s)", target, update.content_version)
+    return target
+
+
+def rollback(data_dir: Path | None = None) -> Path:
+    """Make the previous pack the active one again and return it; UpdateError when there is none to go back to."""
+    data_dir = _data_dir(data_dir)
+    packs = data_dir / PACKS_DIR
+    state = read_state(data_dir)
+    previous, active = state["previous"], state["active"]
+    if not previous:
+        raise UpdateError("There is no previous pack to go back to.")
+    path = packs / previous
+    try:
+        with open_pack(path) as pack:
+            pack.verify()
+        rolled_back = list(state["rolled_back"])
+        if active and (packs / active).is_file():
+            rolled_back.append(file_sha256(packs / active))
+        _write_state(data_dir, {"active": previous, "previous": None, "changes": None, "rolled_back": rolled_back})
+    except PackError as exc:
+        raise UpdateError(f"Cannot go back to the previous pack: {exc}") from exc
+    except OSError as exc:
+        raise UpdateError(f"Cannot go back to the previous pack ({exc.strerror or exc}).") from exc
+    _prune(packs, {previous})
+    log.info("Rolled back to the pack %s", path)
+    return path
+
+
+def active_pack(data_dir: Path | None = None) -> Path | None:
+    """The installed pack update that is active, if any (defaults.py decides whether it beats the bundled pack)."""
+    data_dir = _data_dir(data_dir)
+    name = read_state(data_dir)["active"]
+    if name is None:
+        return None
+    path = data_dir / PACKS_DIR / name
+    if not path.is_file():
+        log.warning("The active pack %s is missing; using the default pack", path)
+        return None
+    return path
+
+
+def previous_pack(data_dir: Path | None = None) -> Path | None:
+    """The pack that rollback() would go back to, if there is one."""
+    data_dir = _data_dir(data_dir)
+    name = read_state(data_dir)["previous"]
+    path = data_dir / PACKS_DIR / name if name else None
+    return path if path and path.is_file() else None
+
+
+def changes_for(pack_path: Path, data_dir: Path | None = None) -> Changes | None:
+    """What changed from the previous pack to this one, when this is the installed update in use."""
+    data_dir = _data_dir(data_dir)
+    state = read_state(data_dir)
+    active, changes = state["active"], state["changes"]
+    if active is None or changes is None:
+        return None
+    if Path(pack_path).resolve() != (data_dir / PACKS_DIR / active).resolve():
+        return None
+    try:
+        return Changes.from_json(changes)
+    except (KeyError, TypeError, ValueError) as exc:
+        log.warning("Ignoring the unreadable changes in %s: %s", data_dir / STATE_FILE, exc)
+        return None
+
+
+def release_notes(data_dir: Path | None = None, pack_path: Path | None = None) -> str | None:
+    """Plain-text notes on what the installed update changed (only if it is `pack_path`, when given), or None."""
+    data_dir = _data_dir(data_dir)
+    if pack_path is None:
+        pack_path = active_pack(data_dir)
+        if pack_path is None:
+            return None
+    changes = changes_for(pack_path, data_dir)
+    return changes.text() if changes else None
