@@ -130,6 +130,27 @@ def _write(db_path: Path, cards: list[Card], groups: list[list[str]], meta: dict
     import sqlite_utils
 
     db = sqlite_utils.Database(db_path)
+    # Every table is created up front, so a pack with no links or no synonyms still has them.
+    db.table("cards").create(
+        {
+            "id": str, "title": str, "category": str, "audience": str, "summary": str, "body": str,
+            "body_text": str, "body_html": str, "keywords": str, "reviewed": str, "related": str,
+            "category_order": int, "path": str,
+        },
+        pk="id",
+    )  # fmt: skip
+    db.table("sources").create(
+        {"card_id": str, "n": int, "cite": str, "pmid": str, "pmcid": str, "doi": str, "url": str},
+        pk=("card_id", "n"),
+        foreign_keys=[("card_id", "cards", "id")],
+    )
+    db.table("links").create(
+        {"from_id": str, "to_id": str, "kind": str},
+        pk=("from_id", "to_id", "kind"),
+        foreign_keys=[("from_id", "cards", "id"), ("to_id", "cards", "id")],
+    )
+    db.table("synonyms").create({"group_id": int, "term": str, "tokens": str}, pk=("group_id", "term"))
+    db.table("meta").create({"key": str, "value": str}, pk="key")
     order = {c: i for i, c in enumerate(CATEGORIES)}
     db.table("cards").insert_all(
         (
@@ -150,34 +171,20 @@ def _write(db_path: Path, cards: list[Card], groups: list[list[str]], meta: dict
             }
             for c in cards
         ),
-        pk="id",
         batch_size=500,
-        columns={"category_order": int},
     )
     db.table("sources").insert_all(
-        (
-            {"card_id": c.id, "n": n, "cite": s.cite, "pmid": s.pmid, "pmcid": s.pmcid, "doi": s.doi, "url": s.url}
-            for c in cards
-            for n, s in enumerate(c.sources, 1)
-        ),
-        pk=("card_id", "n"),
-        foreign_keys=[("card_id", "cards", "id")],
-        columns={"pmid": str, "pmcid": str, "doi": str, "url": str},
+        {"card_id": c.id, "n": n, "cite": s.cite, "pmid": s.pmid, "pmcid": s.pmcid, "doi": s.doi, "url": s.url}
+        for c in cards
+        for n, s in enumerate(c.sources, 1)
     )
     links = sorted(
         {(c.id, r, "related") for c in cards for r in c.related}
         | {(c.id, target, "body") for c in cards for target, _ in body_links(c.body)}
     )
-    db.table("links").insert_all(
-        ({"from_id": a, "to_id": b, "kind": k} for a, b, k in links),
-        pk=("from_id", "to_id", "kind"),
-        foreign_keys=[("from_id", "cards", "id"), ("to_id", "cards", "id")],
-        columns={"from_id": str, "to_id": str, "kind": str},
-    )
+    db.table("links").insert_all({"from_id": a, "to_id": b, "kind": k} for a, b, k in links)
     db.table("synonyms").insert_all(
-        ({"group_id": g, "term": t, "tokens": " ".join(tokens(t))} for g, terms in enumerate(groups, 1) for t in terms),
-        pk=("group_id", "term"),
-        columns={"group_id": int, "term": str, "tokens": str},
+        {"group_id": g, "term": t, "tokens": " ".join(tokens(t))} for g, terms in enumerate(groups, 1) for t in terms
     )
     db.table("cards").create_index(["category_order", "title"])
     db.execute("CREATE INDEX cards_title_nocase ON cards(title COLLATE NOCASE)")
@@ -186,7 +193,7 @@ def _write(db_path: Path, cards: list[Card], groups: list[list[str]], meta: dict
     db.execute("CREATE VIRTUAL TABLE temp.cards_vocab USING fts5vocab(main, 'cards_fts', 'row')")
     db.execute("CREATE TABLE terms (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID")
     db.execute("INSERT INTO terms SELECT term, doc FROM temp.cards_vocab")
-    db.table("meta").insert_all(({"key": k, "value": v} for k, v in sorted(meta.items())), pk="key")
+    db.table("meta").insert_all({"key": k, "value": v} for k, v in sorted(meta.items()))
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     db.conn.commit()
     db.execute("INSERT INTO cards_fts(cards_fts) VALUES('optimize')")

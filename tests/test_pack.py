@@ -236,3 +236,19 @@ def test_bad_synonyms_file_fails_the_build(source_dir: Path, tmp_path: Path) -> 
         build(source_dir, tmp_path / "p.sqlite")
     assert [1] == [p.line for p in raised.value.problems]
     assert ["a group needs 'terms' with at least two non-empty strings"] == [p.message for p in raised.value.problems]
+
+
+def test_a_pack_with_no_links_and_no_synonyms_opens(source_dir: Path, tmp_path: Path) -> None:
+    from ketaref.store import open_pack
+
+    (source_dir / "synonyms.toml").unlink()
+    for card in (source_dir / "cards").rglob("*.md"):
+        text = card.read_text("utf-8")
+        text = re.sub(r"related = \[.*\]\n", "", text)
+        text = re.sub(r"\[\[(?!sources)([a-z-]+)\]\]|\]\(card:[a-z-]+\)", "", text)
+        card.write_text(text, "utf-8")
+    out = tmp_path / "bare.sqlite"
+    build(source_dir, out)
+    with open_pack(out) as pack:
+        assert 4 == pack.info()["cards"]
+        assert pack.search("blood").results
