@@ -1,6 +1,6 @@
 """Run KetaRef as `python -m ketaref`; also the PyInstaller bundle's entry point."""
 
-from ketaref.cli import main
+from ketaref.launch import main
 
 if __name__ == "__main__":
-    main(prog_name="ketaref")
+    main()

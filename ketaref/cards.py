@@ -11,12 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem
-from .model import AUDIENCES, CATEGORIES, Card, Source
+from .model import AUDIENCES, CARD_URL_RE, CATEGORIES, WIKI_LINK_RE, Card, Source
+from .sources import card_files
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# [[card-id]] and [text](card:card-id) in a body.
-WIKI_LINK_RE = re.compile(r"\[\[([^\]\n]*)\]\]")
-CARD_URL_RE = re.compile(r"\]\(card:([^)\s]*)\)")
 
 REQUIRED = ("id", "title", "category", "audience", "summary", "reviewed", "sources")
 OPTIONAL = ("keywords", "related")
@@ -217,11 +215,6 @@ def _parse_card(path: Path, rel: str | None) -> tuple[CardSource | None, CardLin
         path=name,
     )
     return CardSource(card, name, body_line, key_lines), links, problems
-
-
-def card_files(cards_dir: Path) -> list[Path]:
-    """Every card file under a cards folder, in a stable order."""
-    return sorted(cards_dir.rglob("*.md"), key=lambda p: p.relative_to(cards_dir).as_posix())
 
 
 def check_links(links: Iterable[CardLinks], known: set[str]) -> list[Problem]:

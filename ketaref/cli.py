@@ -75,7 +75,12 @@ def open_current(ctx: click.Context) -> Any:
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--pack", "pack_path", type=click.Path(dir_okay=False), help="Pack file to use (default: KETAREF_PACK, else the bundled pack).")
+@click.option(
+    "--pack",
+    "pack_path",
+    type=click.Path(dir_okay=False),
+    help="Pack file to use (default: KETAREF_PACK, else the bundled pack).",
+)
 @click.version_option(__version__, "--version", prog_name="ketaref", message="%(prog)s %(version)s")
 @click.pass_context
 def main(ctx: click.Context, pack_path: str | None) -> None:
@@ -97,8 +102,16 @@ def main(ctx: click.Context, pack_path: str | None) -> None:
 
 
 @main.command("pack")
-@click.option("--source", type=click.Path(file_okay=False, path_type=Path), help="Folder laid out like resources/ (cards/, synonyms.toml). Default: the bundled resources.")
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Pack file to write. Default: the default pack in the user cache.")
+@click.option(
+    "--source",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder laid out like resources/ (cards/, synonyms.toml). Default: the bundled resources.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Pack file to write. Default: the default pack in the user cache.",
+)
 def pack_cmd(source: Path | None, output: Path | None) -> None:
     """Validate the cards and build a pack file (atomically: a failed build keeps the old pack)."""
     from .pack import build
@@ -129,7 +142,9 @@ def _mark(snippet: str) -> str:
 @click.option("--limit", type=click.IntRange(1, 500), default=10, show_default=True, help="Most results to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @click.pass_context
-def search_cmd(ctx: click.Context, query: tuple[str, ...], category: str | None, audience: str | None, limit: int, as_json: bool) -> None:
+def search_cmd(
+    ctx: click.Context, query: tuple[str, ...], category: str | None, audience: str | None, limit: int, as_json: bool
+) -> None:
     """Search the cards (words match as prefixes; abbreviations and typos are forgiven)."""
     text = " ".join(query)
     with user_errors():
@@ -142,7 +157,14 @@ def search_cmd(ctx: click.Context, query: tuple[str, ...], category: str | None,
             "query": found.query,
             "corrected_query": found.corrected_query,
             "results": [
-                {"id": h.id, "title": h.title, "category": h.category, "audience": h.audience, "snippet": h.snippet, "score": h.score}
+                {
+                    "id": h.id,
+                    "title": h.title,
+                    "category": h.category,
+                    "audience": h.audience,
+                    "snippet": h.snippet,
+                    "score": h.score,
+                }
                 for h in found.results
             ],
         }
@@ -162,7 +184,14 @@ def search_cmd(ctx: click.Context, query: tuple[str, ...], category: str | None,
 
 @main.command("show")
 @click.argument("card_id")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html"]), default="text", show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "html"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 @click.pass_context
 def show_cmd(ctx: click.Context, card_id: str, fmt: str) -> None:
     """Print one card by id."""
@@ -176,7 +205,8 @@ def show_cmd(ctx: click.Context, card_id: str, fmt: str) -> None:
             titles = pack.titles()
     if fmt == "html":
         body = card_document(card, titles, review_due=card.review_due())
-        click.echo(f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{html.escape(card.title)}</title></head><body>\n{body}\n</body></html>')
+        head = f'<meta charset="utf-8"><title>{html.escape(card.title)}</title>'
+        click.echo(f"<!DOCTYPE html>\n<html><head>{head}</head><body>\n{body}\n</body></html>")
         return
     if fmt == "markdown":
         click.echo(card.body)
@@ -240,7 +270,14 @@ def info_cmd(ctx: click.Context, as_json: bool) -> None:
 @click.option("--paper", type=click.Choice(["letter", "a4"]), default="letter", show_default=True, help="Paper size.")
 @click.pass_context
 def handout_cmd(
-    ctx: click.Context, card_ids: tuple[str, ...], output: Path, clinic: str, phone: str, logo: Path | None, large_print: bool, paper: str
+    ctx: click.Context,
+    card_ids: tuple[str, ...],
+    output: Path,
+    clinic: str,
+    phone: str,
+    logo: Path | None,
+    large_print: bool,
+    paper: str,
 ) -> None:
     """Print cards (patient handouts or reference sheets) to one PDF, each starting on a new page."""
     from .handout import PrintOptions, check_logo, ensure_app, write_pdf
@@ -249,7 +286,9 @@ def handout_cmd(
         with open_current(ctx) as pack:
             missing = [i for i in card_ids if not pack.has_card(i)]
             if missing:
-                raise KetarefError(f"No card with id {', '.join(repr(m) for m in missing)} in this pack; nothing was written.")
+                raise KetarefError(
+                    f"No card with id {', '.join(repr(m) for m in missing)} in this pack; nothing was written."
+                )
             cards = [pack.card(i) for i in card_ids]
             titles = pack.titles()
         ensure_app()
@@ -260,7 +299,11 @@ def handout_cmd(
 
 
 @main.command("lint")
-@click.option("--source", type=click.Path(file_okay=False, path_type=Path), help="Folder laid out like resources/. Default: the bundled resources.")
+@click.option(
+    "--source",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder laid out like resources/. Default: the bundled resources.",
+)
 def lint_cmd(source: Path | None) -> None:
     """Check the card sources: format, links, sources, review dates, handout reading grade."""
     from .lint import MAX_HANDOUT_GRADE, lint
@@ -270,7 +313,7 @@ def lint_cmd(source: Path | None) -> None:
         report = lint(source or resources_dir())
     for problem in report.problems:
         click.echo(str(problem), err=not problem.warning)
-    for card_id, (path, grade) in sorted(report.grades.items()):
+    for _card_id, (path, grade) in sorted(report.grades.items()):
         verdict = "ok" if grade <= MAX_HANDOUT_GRADE else "too hard"
         click.echo(f"{path}: reading grade {grade} (Flesch-Kincaid, {verdict})")
     summary = f"{report.cards} cards: {len(report.errors)} error(s), {len(report.warnings)} warning(s)."

@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from .paths import bundled_pack, cached_pack, resources_dir
+from .paths import UPDATE_STATE_FILE, bundled_pack, cached_pack, resources_dir, user_dir
 
 
 def _meta(path: Path) -> dict[str, str]:
@@ -24,7 +24,7 @@ def _meta(path: Path) -> dict[str, str]:
 
 def is_current(pack: Path, resources: Path) -> bool:
     """True when a pack was built from exactly these resources by this version of KetaRef."""
-    from .pack import builder_version, source_digest
+    from .sources import builder_version, source_digest
 
     if not pack.is_file():
         return False
@@ -34,6 +34,8 @@ def is_current(pack: Path, resources: Path) -> bool:
 
 def installed_update(resources: Path) -> Path | None:
     """The installed pack update (ketaref.updates), when its content version is above the bundled resources'."""
+    if not (user_dir("data") / UPDATE_STATE_FILE).is_file():  # no update ever installed: skip loading updates
+        return None
     from .pack import content_version
     from .updates import active_pack, is_newer
 
@@ -56,9 +58,8 @@ def default_pack(
         return bundled
     target = cached_pack()
     if not is_current(target, resources):
-        from .pack import build
-
         from .errors import CardError
+        from .pack import build
 
         if notice:
             notice(f"Building the default pack from {resources} into {target} ...")

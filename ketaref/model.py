@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 # The mission's order: browse lists and the window follow it.
@@ -33,6 +34,10 @@ CATEGORY_LABELS: dict[str, str] = {
 }
 
 AUDIENCES: tuple[str, ...] = ("clinician", "patient")
+
+# Links between cards in a body: [[card-id]] and [text](card:card-id).
+WIKI_LINK_RE = re.compile(r"\[\[([^\]\n]*)\]\]")
+CARD_URL_RE = re.compile(r"\]\(card:([^)\s]*)\)")
 
 # A card is due for review this many days after its last review (18 months).
 REVIEW_DUE_DAYS = 548

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
 import os
@@ -14,47 +13,20 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from . import __version__
-from .cards import body_links, card_files, display_path, load_cards
+from .cards import body_links, display_path, load_cards
 from .errors import CardError, KetarefError, Problem
 from .model import CATEGORIES, Card
 from .search import tokens
+from .sources import SCHEMA_VERSION, builder_version, source_digest
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
-# Bumped whenever what a build writes changes (columns, rendering), so stale cached packs are rebuilt.
-PACK_FORMAT = 2
 TOKENIZE = "unicode61 remove_diacritics 2"
 # bm25 weights for the FTS columns: title, keywords, summary, body_text.
 RANK = "bm25(10.0, 8.0, 3.0, 1.0)"
 FTS_COLUMNS = ["title", "keywords", "summary", "body_text"]
 
 Progress = Callable[[int, int], None]
-
-
-def builder_version() -> str:
-    """The KetaRef version and pack format that a build records (a different one means rebuild)."""
-    return f"{__version__}+format{PACK_FORMAT}"
-
-
-def source_files(source: Path) -> list[Path]:
-    """Every file whose content goes into a pack built from this source folder."""
-    files = card_files(source / "cards")
-    for name in ("synonyms.toml", "pack.toml"):
-        if (source / name).is_file():
-            files.append(source / name)
-    return files
-
-
-def source_digest(source: Path) -> str:
-    """SHA-256 over the source files' names and bytes: the pack's content_sha256."""
-    digest = hashlib.sha256(f"ketaref-schema-{SCHEMA_VERSION}\n".encode())
-    for path in source_files(source):
-        data = path.read_bytes()
-        digest.update(f"{path.relative_to(source).as_posix()}\n{len(data)}\n".encode())
-        digest.update(data)
-    return digest.hexdigest()
 
 
 def load_synonyms(path: Path) -> tuple[list[list[str]], list[Problem]]:

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 PACK_FILENAME = "ketaref.pack.sqlite"
+# In the user data folder: which installed pack update is active (see updates.py).
+UPDATE_STATE_FILE = "packs.json"
 
 
 def resources_dir() -> Path:

@@ -7,8 +7,7 @@ import re
 from collections.abc import Callable, Mapping
 from html.parser import HTMLParser
 
-from .cards import CARD_URL_RE, WIKI_LINK_RE
-from .model import CATEGORY_LABELS, Card
+from .model import CARD_URL_RE, CATEGORY_LABELS, WIKI_LINK_RE, Card
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h1", "h2",

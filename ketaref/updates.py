@@ -11,14 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from .errors import KetarefError, PackError, UpdateError
-from .paths import user_dir
+from .paths import UPDATE_STATE_FILE, user_dir
 from .store import Pack, open_pack
 
 log = logging.getLogger(__name__)
 
 UPDATES_ENV = "KETAREF_UPDATES"
 PACKS_DIR = "packs"
-STATE_FILE = "packs.json"
+STATE_FILE = UPDATE_STATE_FILE
 PACK_SUFFIXES = (".sqlite", ".db")
 
 
