@@ -328,7 +328,8 @@ def _paint_footer(painter: QPainter, page: _Page, options: PrintOptions, card: C
     painter.drawText(QRectF(0, top + page.pt(28), page.width, page.pt(14)), Qt.AlignmentFlag.AlignHCenter, note)
 
 
-def _page_layout(options: PrintOptions) -> QPageLayout:
+def page_layout(options: PrintOptions) -> QPageLayout:
+    """Paper size, portrait, and the margins every printed page uses (printer and PDF alike)."""
     from PySide6.QtCore import QMarginsF
     from PySide6.QtGui import QPageLayout, QPageSize
 
@@ -412,7 +413,7 @@ def write_pdf(cards: Sequence[Card], output: Path, options: PrintOptions, titles
     try:
         writer = QPdfWriter(str(tmp))
         writer.setResolution(300)
-        writer.setPageLayout(_page_layout(options))
+        writer.setPageLayout(page_layout(options))
         writer.setTitle(", ".join(c.title for c in cards))
         writer.setCreator("KetaRef")
         pages = paint_cards(writer, cards, options, titles)

@@ -56,12 +56,12 @@ def ensure_clinic(parent: QWidget | None, settings: S.Settings, cards: Sequence[
 
 
 def _printer(settings: S.Settings, cards: Sequence[Card]) -> QPrinter:
-    from PySide6.QtGui import QPageSize
     from PySide6.QtPrintSupport import QPrinter
 
+    from ..handout import page_layout
+
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    size = QPageSize.PageSizeId.A4 if settings.get(S.PAPER) == "a4" else QPageSize.PageSizeId.Letter
-    printer.setPageSize(QPageSize(size))
+    printer.setPageLayout(page_layout(print_options(settings)))  # the same paper and margins as the PDF
     printer.setDocName(cards[0].title if len(cards) == 1 else f"KetaRef: {len(cards)} cards")
     return printer
 
