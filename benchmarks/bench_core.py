@@ -130,19 +130,21 @@ def bench_shipped(tmp: Path) -> None:
 def bench_handout(tmp: Path) -> None:
     from ketaref.handout import PrintOptions, ensure_app, write_pdf
 
-    ensure_app()
     pack = open_pack(tmp / "shipped0.sqlite")
     card, titles = pack.card("handout-after-treatment"), pack.titles()
     options = PrintOptions(clinic="Riverside Clinic", phone="555-0100")
-    write_pdf([card], tmp / "warm.pdf", options, titles)
+    t0 = time.perf_counter()
+    ensure_app()
+    write_pdf([card], tmp / "first.pdf", options, titles)
+    first = time.perf_counter() - t0
     times = []
     for n in range(10):
         t0 = time.perf_counter()
         write_pdf([card], tmp / f"h{n}.pdf", options, titles)
         times.append(time.perf_counter() - t0)
     print(
-        f"handout PDF (in-process, after Qt start): median {statistics.median(times) * 1000:.0f} ms, "
-        f"max {max(times) * 1000:.0f} ms (target <= 300 ms)"
+        f"handout PDF (in-process): first, with Qt start-up, {first * 1000:.0f} ms; then median "
+        f"{statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms (target <= 300 ms)"
     )
 
 
