@@ -41,6 +41,8 @@ SPLITTER = Setting("window/splitter", b"")
 CARD_SPLITTER = Setting("window/card_splitter", b"")
 ZOOM = Setting("view/zoom", 0)
 LAST_FOLDER = Setting("files/last_folder", "")
+# Pack updates: the shared folder clinic IT copies new packs into ("" = KETAREF_UPDATES, else none).
+UPDATES_FOLDER = Setting("updates/folder", "")
 # Navigation: card ids.
 BOOKMARKS: Setting[tuple[str, ...]] = Setting("navigation/bookmarks", ())
 RECENT: Setting[tuple[str, ...]] = Setting("navigation/recent", ())

@@ -7,14 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QPainter, QPaintEvent, QPalette, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
-    QPushButton,
+    QMessageBox,
     QSplitter,
     QStyle,
     QToolBar,
@@ -22,47 +20,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import __version__
+from .. import __version__, updates
 from ..errors import KetarefError
 from ..model import Card
 from ..store import Pack, open_pack
-from . import DISCLAIMER
 from . import settings as S
 from .actions import ACTIONS, MENUS, Act, Scope, create_actions, first_key, key_sequences
+from .banners import DisclaimerBanner, UpdateBanner
 from .card_view import CardView
 from .navigation import Navigation
-from .results import mix
 from .search_panel import SearchPanel
+from .update_dialog import UpdateCheck
 
 log = logging.getLogger(__name__)
 
 MENU_ENTRIES = 10
-
-
-class DisclaimerBanner(QFrame):
-    """The first-run disclaimer: a strip in the window, never a modal dialog."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAccessibleName("Disclaimer")
-        label = QLabel(f"<b>Important:</b> {DISCLAIMER}")
-        label.setWordWrap(True)
-        self.button = QPushButton("I &understand")
-        self.button.setAccessibleName("I understand the disclaimer")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 6)
-        layout.addWidget(label, 1)
-        layout.addWidget(self.button)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        """A tint of the palette's highlight, so the strip stands out in light and dark themes alike."""
-        palette = self.palette()
-        painter = QPainter(self)
-        tint = mix(palette.color(QPalette.ColorRole.Window), palette.color(QPalette.ColorRole.Highlight), 0.18)
-        painter.fillRect(self.rect(), tint)
-        painter.end()
-        super().paintEvent(event)
 
 
 class ShortcutGuard(QObject):
@@ -94,6 +66,13 @@ class MainWindow(QMainWindow):
         self.banner = DisclaimerBanner()
         self.banner.button.clicked.connect(self.accept_disclaimer)
         self.banner.setVisible(not get(S.DISCLAIMER_ACCEPTED))
+        self.update_banner = UpdateBanner()
+        self.update_banner.review_button.clicked.connect(self.review_update)
+        self.update_banner.not_now_button.clicked.connect(self.dismiss_update)
+        self.pending_update: updates.Update | None = None
+        self.update_check = UpdateCheck(self)
+        self.update_check.done.connect(self._update_checked)
+        self._on_demand = 0  # the number of the check the user asked for from the menu, if any
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.search_panel)
         self.splitter.addWidget(self.card_view)
@@ -105,6 +84,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.banner)
+        layout.addWidget(self.update_banner)
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
         self.pack_label = QLabel()
@@ -124,6 +104,7 @@ class MainWindow(QMainWindow):
         if self.nav.current and pack.has_card(self.nav.current):
             self._show(self.nav.current)
         self._update_nav()
+        self._update_pack_actions()
         self.search_panel.edit.setFocus()
 
     # -- building
@@ -132,6 +113,8 @@ class MainWindow(QMainWindow):
         panel, view = self.search_panel, self.card_view
         return {
             Act.OPEN_PACK: self.ask_open_pack,
+            Act.CHECK_UPDATES: lambda: self.check_for_update(on_demand=True),
+            Act.ROLLBACK_PACK: self.rollback_pack,
             Act.PRINT: self.print_,
             Act.PRINT_PREVIEW: self.print_preview,
             Act.EXPORT_PDF: self.export_pdf,
@@ -272,8 +255,9 @@ class MainWindow(QMainWindow):
             self.search_panel.edit.setFocus()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Save state, stop the search thread and close the pack."""
+        """Save state, stop the search and update threads and close the pack."""
         self.save_state()
+        self.update_check.stop()
         self.search_panel.shutdown()
         self.pack.close()
         super().closeEvent(event)
