@@ -137,3 +137,24 @@ def test_seed_article_topics_are_findable(shipped_pack) -> None:
     text = (misconceptions.body_text + " " + " ".join(misconceptions.keywords)).lower()
     for topic in ("excitotoxicity", "depressant", "recreational", "balance"):
         assert topic in text, topic
+
+
+def test_synonyms_cover_the_abbreviations_brands_spellings_and_lay_words_clinicians_type(shipped_pack) -> None:
+    import tomllib
+
+    groups = tomllib.loads((resources_dir() / "synonyms.toml").read_text("utf-8"))["group"]
+    terms = {term.lower() for group in groups for term in group["terms"]}
+    wanted = (
+        "TRD MDD SI BP HR AVM ICH ECT MAOI SSRI SNRI REMS HNK NMDA AMPA BDNF mTOR CADSS MADRS PHQ-9 QIDS C-SSRS "
+        "CYP IV IM IN PK Spravato Ketalar haemorrhage anaesthetic oedema paediatric bladder liver pregnant "
+        "breastfeeding elderly teenager"
+    ).split() + ["high blood pressure", "addiction", "black box", "side effects", "nasal spray"]
+    assert len(groups) >= 60
+    assert [] == [w for w in wanted if w.lower() not in terms]
+
+
+def test_an_abbreviation_that_is_also_a_word_expands_only_in_capitals(shipped_pack) -> None:
+    capitals = [h.id for h in shipped_pack.search("IN dosing").results[:5]]
+    lower = [h.id for h in shipped_pack.search("in dosing").results]
+    assert "dose-other-routes" in capitals or "dose-esketamine" in capitals
+    assert [h.id for h in shipped_pack.search("dosing").results] == lower  # "in" is a plain word, dropped
