@@ -13,12 +13,12 @@ import html
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .atomic import atomic_path
 from .errors import KetarefError
 from .model import Card
 from .render import BOX_EMPTY, card_document
@@ -405,23 +405,14 @@ def write_pdf(cards: Sequence[Card], output: Path, options: PrintOptions, titles
     if output.is_dir():
         raise KetarefError(f"{output} is a folder: give a file name ending in .pdf.")
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent or ".")
+        with atomic_path(output) as tmp:
+            writer = QPdfWriter(str(tmp))
+            writer.setResolution(300)
+            writer.setPageLayout(page_layout(options))
+            writer.setTitle(", ".join(c.title for c in cards))
+            writer.setCreator("KetaRef")
+            pages = paint_cards(writer, cards, options, titles)
+            del writer  # finishes the file
     except OSError as exc:
         raise KetarefError(f"Cannot write {output}: {exc.strerror or exc}.") from exc
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        writer = QPdfWriter(str(tmp))
-        writer.setResolution(300)
-        writer.setPageLayout(page_layout(options))
-        writer.setTitle(", ".join(c.title for c in cards))
-        writer.setCreator("KetaRef")
-        pages = paint_cards(writer, cards, options, titles)
-        del writer
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, output)
-    except OSError as exc:
-        raise KetarefError(f"Cannot write {output}: {exc.strerror or exc}.") from exc
-    finally:
-        tmp.unlink(missing_ok=True)
     return pages

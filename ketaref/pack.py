@@ -7,12 +7,12 @@ import json
 import logging
 import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from .atomic import atomic_path
 from .cards import body_links, display_path, load_cards
 from .errors import CardError, KetarefError, Problem
 from .model import CATEGORIES, Card
@@ -199,19 +199,10 @@ def build(source: Path, output: Path, progress: Progress | None = None) -> dict[
         raise KetarefError(f"{output} is a folder: give a file name for the pack, e.g. {output / 'pack.sqlite'}")
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
-    except OSError as exc:
-        raise KetarefError(f"cannot write the pack to {output.parent}: {exc.strerror}") from exc
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        tmp.unlink()
-        _write(tmp, cards, groups, meta)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, output)
+        with atomic_path(output) as tmp:
+            tmp.unlink()  # sqlite-utils creates the database itself
+            _write(tmp, cards, groups, meta)
     except OSError as exc:
         raise KetarefError(f"cannot write the pack to {output}: {exc.strerror or exc}") from exc
-    finally:
-        tmp.unlink(missing_ok=True)
     log.info("built %s: %d cards", output, len(cards))
     return meta

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .atomic import atomic_path
 from .errors import KetarefError, PackError, UpdateError
 from .paths import UPDATE_STATE_FILE, user_dir
 from .store import Pack, open_pack
@@ -181,16 +182,8 @@ def read_state(data_dir: Path | None = None) -> dict[str, Any]:
 
 def _write_state(data_dir: Path, state: dict[str, Any]) -> None:
     """Replace the state file atomically (a crash leaves the old state)."""
-    import tempfile
-
-    fd, name = tempfile.mkstemp(prefix=f".{STATE_FILE}.", suffix=".tmp", dir=data_dir)
-    tmp = Path(name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(state, handle, indent=2)
-        os.replace(tmp, data_dir / STATE_FILE)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with atomic_path(data_dir / STATE_FILE) as tmp:
+        tmp.write_text(json.dumps(state, indent=2), "utf-8")
 
 
 def _candidates(folder: Path, current_version: str) -> list[tuple[tuple[int, ...], Path]]:
@@ -258,14 +251,11 @@ def _copy_verified(source: Path, target: Path, sha256: str) -> bool:
     Returns False when the target already held these bytes (nothing copied).
     """
     import shutil
-    import tempfile
 
     if target.is_file() and file_sha256(target) == sha256:
         return False
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    tmp = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+    with atomic_path(target) as tmp:
+        with tmp.open("wb") as out, source.open("rb") as src:
             shutil.copyfileobj(src, out, 1 << 20)
             out.flush()
             os.fsync(out.fileno())
@@ -276,10 +266,6 @@ def _copy_verified(source: Path, target: Path, sha256: str) -> bool:
                 copy.verify()
         except PackError as exc:
             raise UpdateError(f"The copy of {source} failed its check: {exc}") from exc
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
     return True
 
 
