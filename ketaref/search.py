@@ -285,13 +285,7 @@ def search(
     prefixes = sorted({stem(t) for t in tokens(corrected or text) if len(t) > 1}, key=len, reverse=True)
     if not expressions:
         return SearchResult(text, None, [])
-    filters, params = "", []
-    if category:
-        filters += " AND c.category = ?"
-        params.append(category)
-    if audience:
-        filters += " AND c.audience = ?"
-        params.append(audience)
+    filters, params = card_filters(category, audience, "c.")
     sql = SQL.format(tokens=SNIPPET_TOKENS, filters=filters)
     hits: dict[str, Hit] = {}
     # First the title and keywords only: when they alone fill the page, those cards rank first anyway,
@@ -321,6 +315,16 @@ def search(
         results.insert(0, exact if exact.id not in hits else hits[exact.id])
         results = results[:limit]
     return SearchResult(text, corrected, results)
+
+
+def card_filters(category: str | None, audience: str | None, prefix: str = "") -> tuple[str, list[str]]:
+    """SQL conditions (each starting with AND) and their parameters for the category and audience filters."""
+    sql, params = "", []
+    for column, value in (("category", category), ("audience", audience)):
+        if value:
+            sql += f" AND {prefix}{column} = ?"
+            params.append(value)
+    return sql, params
 
 
 def _exact(conn: sqlite3.Connection, text: str, category: str | None, audience: str | None) -> Hit | None:

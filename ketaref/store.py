@@ -9,7 +9,7 @@ from typing import Any
 
 from .errors import NotFoundError, PackError
 from .model import CATEGORIES, Card, Hit, SearchResult, Source
-from .search import Synonyms, search
+from .search import Synonyms, card_filters, search
 
 SUPPORTED_SCHEMA = 1
 MAGIC = b"SQLite format 3\x00"
@@ -121,14 +121,8 @@ class Pack:
 
     def browse(self, category: str | None = None, audience: str | None = None) -> list[Hit]:
         """All cards (or one category's) in the mission's category order, then by title."""
-        sql = "SELECT id, title, category, audience, summary FROM cards WHERE 1=1"
-        params: list[str] = []
-        if category:
-            sql += " AND category = ?"
-            params.append(category)
-        if audience:
-            sql += " AND audience = ?"
-            params.append(audience)
+        filters, params = card_filters(category, audience)
+        sql = f"SELECT id, title, category, audience, summary FROM cards WHERE 1=1{filters}"
         sql += " ORDER BY category_order, title COLLATE NOCASE"
         return [Hit(r[0], r[1], r[2], r[3], r[4], 0.0) for r in self.conn.execute(sql, params)]
 
