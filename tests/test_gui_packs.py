@@ -74,7 +74,7 @@ def test_a_good_pack_replaces_the_current_one(
 
 def test_about_shows_versions_card_count_and_disclaimer(qtbot, make_window, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     shown: list[str] = []
-    monkeypatch.setattr(dialogs, "show_about", lambda _parent, text: shown.append(text))
+    monkeypatch.setattr(dialogs, "show_about", lambda _parent, text, _details="": shown.append(text))
     window = make_window()
     window.about()
     text = shown[0]

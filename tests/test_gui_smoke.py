@@ -7,6 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from packversions import make_pack
+
 HEAVY = ("markdown", "sqlite_utils", "textstat", "nh3", "PySide6.QtPrintSupport")
 
 
@@ -41,3 +44,25 @@ def test_start_up_imports_nothing_heavy(pack_path: Path, tmp_path: Path) -> None
     done = run(["-c", code], tmp_path)
     assert 0 == done.returncode, done.stderr
     assert "[]" == done.stdout.strip().splitlines()[-1]
+
+
+def test_gui_smoke_never_looks_for_pack_updates(
+    pack_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "updates"
+    folder.mkdir()
+    make_pack(folder / "ketaref-9.0.sqlite", "9.0", add=True)
+    monkeypatch.setenv("KETAREF_UPDATES", str(folder))
+    code = (
+        "import sys\n"
+        "from ketaref.gui import update_dialog\n"
+        "from ketaref.gui.app import run\n"
+        "looked = []\n"
+        "update_dialog.UpdateCheck.start = lambda self, *args: looked.append(args) or 0\n"
+        f"status = run({str(pack_path)!r}, smoke=True)\n"
+        "print('looked', len(looked))\n"
+        "sys.exit(status)\n"
+    )
+    done = run(["-c", code], tmp_path)
+    assert 0 == done.returncode, done.stderr
+    assert "looked 0" == done.stdout.strip().splitlines()[-1]

@@ -17,6 +17,8 @@ class Act(Enum):
     """Every command of the window."""
 
     OPEN_PACK = auto()
+    CHECK_UPDATES = auto()
+    ROLLBACK_PACK = auto()
     PRINT = auto()
     PRINT_PREVIEW = auto()
     EXPORT_PDF = auto()
@@ -73,6 +75,12 @@ MENUS = (FILE, EDIT, VIEW, GO, BOOKMARKS, HELP)
 
 ACTIONS: dict[Act, ActionSpec] = {
     Act.OPEN_PACK: ActionSpec("&Open pack...", (Std.Open,), FILE, "Open another pack file (checked before use)"),
+    Act.CHECK_UPDATES: ActionSpec(
+        "&Check for pack updates", (), FILE, "Look in the updates folder (Preferences) for a newer pack"
+    ),
+    Act.ROLLBACK_PACK: ActionSpec(
+        "Roll &back to previous pack...", (), FILE, "Go back to the pack in use before the last update"
+    ),
     Act.PRINT: ActionSpec(
         "&Print...", (Std.Print,), FILE, "Print the card, or the selected results", separator_before=True
     ),

@@ -14,7 +14,7 @@ from .. import __version__
 from ..defaults import resolve_pack
 from ..errors import KetarefError
 from ..paths import user_dir
-from ..store import open_pack
+from ..store import Pack, open_pack
 from .settings import Settings
 from .window import MainWindow
 
@@ -107,9 +107,16 @@ def run(pack_path: str | os.PathLike[str] | None = None, smoke: bool = False) ->
         window = MainWindow(pack, Settings(scratch))
         window.show()
         return Smoke(window).run(app)
-    window = MainWindow(pack)
-    window.show()
+    open_window(pack)
     return app.exec()
+
+
+def open_window(pack: Pack, settings: Settings | None = None) -> MainWindow:
+    """Show the window on a pack, then look for a pack update once the event loop runs (never in the way of typing)."""
+    window = MainWindow(pack, settings)
+    window.show()
+    QTimer.singleShot(0, window, window.check_for_update)
+    return window
 
 
 class Smoke(QObject):

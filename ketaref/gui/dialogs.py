@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -30,11 +32,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..updates import UPDATES_ENV
 from . import DISCLAIMER
 from . import settings as S
 from .actions import shortcut_rows
 
 PAPERS = (("Letter", "letter"), ("A4", "a4"))
+ABOUT_NOTE_LINES = 12  # release notes beyond this many lines go under "Show Details..."
 
 
 def show_error(parent: QWidget | None, message: str) -> None:
@@ -63,8 +67,14 @@ def ask_logo(parent: QWidget | None, current: str) -> str | None:
     return name or None
 
 
+def ask_folder(parent: QWidget | None, title: str, current: str) -> str | None:
+    """A folder the user picks, or None."""
+    name = QFileDialog.getExistingDirectory(parent, title, current)
+    return name or None
+
+
 class PreferencesDialog(QDialog):
-    """Clinic name, phone, logo, paper size, print font size and large print for handouts."""
+    """Clinic name, phone, logo, paper size, print font size, large print for handouts, and the updates folder."""
 
     def __init__(self, settings: S.Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -98,6 +108,15 @@ class PreferencesDialog(QDialog):
         self.base_pt.setValue(settings.get(S.BASE_PT))
         self.large_print = QCheckBox("Print patient handouts in &large type")
         self.large_print.setChecked(settings.get(S.LARGE_PRINT))
+        self.updates_folder = QLineEdit(settings.get(S.UPDATES_FOLDER))
+        self.updates_folder.setAccessibleName("Updates folder")
+        from_env = os.environ.get(UPDATES_ENV, "").strip()
+        self.updates_folder.setPlaceholderText(f"{from_env} (from {UPDATES_ENV})" if from_env else "None")
+        browse_folder = QPushButton("Bro&wse...")
+        browse_folder.clicked.connect(self._pick_updates_folder)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.updates_folder, 1)
+        folder_row.addWidget(browse_folder)
 
         form = QFormLayout()
         form.addRow("&Clinic name:", self.clinic)
@@ -110,14 +129,29 @@ class PreferencesDialog(QDialog):
         form.addRow("", self.large_print)
         note = QLabel("The clinic name, phone and logo head every printed patient handout.")
         note.setWordWrap(True)
+        form.addRow("", note)
+        rule = QFrame()
+        rule.setFrameShape(QFrame.Shape.HLine)
+        rule.setFrameShadow(QFrame.Shadow.Sunken)
+        form.addRow(rule)
+        folder_label = QLabel("&Updates folder:")
+        folder_label.setBuddy(self.updates_folder)
+        form.addRow(folder_label, folder_row)
+        folder_note = QLabel("Clinic IT puts new packs here; KetaRef offers a newer one when it starts.")
+        folder_note.setWordWrap(True)
+        form.addRow("", folder_note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(note)
         layout.addWidget(buttons)
-        self.resize(520, self.sizeHint().height())
+        self.resize(600, self.sizeHint().height())
+
+    def _pick_updates_folder(self) -> None:
+        name = ask_folder(self, "Choose the updates folder", self.updates_folder.text())
+        if name:
+            self.updates_folder.setText(name)
 
     def _pick_logo(self) -> None:
         name = ask_logo(self, self.logo.text())
@@ -133,6 +167,7 @@ class PreferencesDialog(QDialog):
         self.settings.set(S.BASE_PT, self.base_pt.value())
         self.settings.set(S.LARGE_PRINT, self.large_print.isChecked())
         self.settings.set(S.CLINIC_ASKED, True)
+        self.settings.set(S.UPDATES_FOLDER, self.updates_folder.text().strip())
         self.settings.sync()
         super().accept()
 
@@ -188,22 +223,37 @@ def _when(stamp: str) -> str:
     return when.strftime("%Y-%m-%d %H:%M") + (" UTC" if when.utcoffset() == dt.timedelta(0) else "")
 
 
-def about_text(app_version: str, info: dict[str, object], pack_path: Path) -> str:
-    """Help > About: app version, pack content version, build date, card count and the disclaimer."""
+def about_text(app_version: str, info: dict[str, object], pack_path: Path, notes: str | None = None) -> str:
+    """Help > About: app version, pack content version, build date, card count, what changed, and the disclaimer."""
     esc = html.escape
+    changes = ""
+    if notes:
+        lines = notes.splitlines()
+        shown = "<br>".join(esc(line).replace("  ", "&nbsp;&nbsp;") for line in lines[:ABOUT_NOTE_LINES])
+        more = len(lines) - ABOUT_NOTE_LINES
+        if more > 0:
+            shown += f"<br>... and {more} more line(s) under Show Details."
+        changes = f"<p><b>What changed in this pack:</b><br>{shown}</p>"
     return (
         f"<h3>KetaRef {esc(app_version)}</h3>"
         "<p>Offline reference on ketamine and esketamine for depression.</p>"
         f"<p>Pack content version <b>{esc(str(info['content_version']))}</b>, "
         f"built {esc(_when(str(info['built_at'])))}, {esc(str(info['cards']))} cards."
         f"<br><small>{esc(str(pack_path))}</small></p>"
+        f"{changes}"
         f"<p><b>{esc(DISCLAIMER)}</b></p>"
     )
 
 
-def show_about(parent: QWidget | None, text: str) -> None:
-    """Show the About box."""
-    QMessageBox.about(parent, "About KetaRef", text)
+def show_about(parent: QWidget | None, text: str, details: str = "") -> None:
+    """Show the About box; details (release notes too long for it) go behind its "Show Details..." button."""
+    if not details:
+        QMessageBox.about(parent, "About KetaRef", text)
+        return
+    box = QMessageBox(QMessageBox.Icon.Information, "About KetaRef", text, QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.RichText)
+    box.setDetailedText(details)
+    box.exec()
 
 
 class ShortcutsDialog(QDialog):

@@ -1,4 +1,4 @@
-"""Pack updates in the window: offer a newer pack with what it changes, install it, or go back to the previous one."""
+"""Pack updates in the window: look for a newer pack off the GUI thread, show what it changes, install, go back."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ class UpdateDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self.resize(560, self.sizeHint().height())
+        self.resize(720, self.sizeHint().height())  # wide enough for long card titles
 
     def _add_list(self, layout: QVBoxLayout, name: str, items: Sequence[str], changes: Changes) -> None:
         """A heading with its count and the list under it (or "none")."""
@@ -107,6 +107,36 @@ def review_update(parent: QWidget | None, update: Update) -> Path | None:
     dialogs.show_error(parent, problem)
     return None
 
+
+def rollback_pack(parent: QWidget | None) -> Path | None:
+    """After asking, go back to the pack in use before the last update; returns it, or None."""
+    previous = previous_pack()
+    if previous is None:
+        QMessageBox.information(parent, "KetaRef", "There is no previous pack to go back to.")
+        return None
+    try:
+        with open_pack(previous) as pack:
+            version = pack.content_version
+    except KetarefError as exc:
+        log.warning("The previous pack cannot be used: %s", exc)
+        dialogs.show_error(parent, str(exc))
+        return None
+    answer = QMessageBox.question(
+        parent,
+        "KetaRef",
+        f"Go back to the previous pack (content version {version})? "
+        "The pack in use now will not be offered again; a later one will.",
+    )
+    if answer != QMessageBox.StandardButton.Yes:
+        return None
+    try:
+        return rollback()
+    except KetarefError as exc:
+        log.warning("Going back to the previous pack failed: %s", exc)
+        dialogs.show_error(parent, str(exc))
+        return None
+
+
 class UpdateCheck(QObject):
     """Looks for a pack update on a thread of its own, since hashing and checking a big pack takes a while.
 
@@ -140,6 +170,11 @@ class UpdateCheck(QObject):
         )
         thread.start()
         return number
+
+    def forget(self) -> None:
+        """Drop the answers of looks under way (the pack they compared against is no longer in use)."""
+        with self._lock:
+            self.latest += 1
 
     def stop(self) -> None:
         """Send no more answers (a look under way finishes on its own and is dropped)."""

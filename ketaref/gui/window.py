@@ -25,12 +25,12 @@ from ..errors import KetarefError
 from ..model import Card
 from ..store import Pack, open_pack
 from . import settings as S
+from . import update_dialog
 from .actions import ACTIONS, MENUS, Act, Scope, create_actions, first_key, key_sequences
 from .banners import DisclaimerBanner, UpdateBanner
 from .card_view import CardView
 from .navigation import Navigation
 from .search_panel import SearchPanel
-from .update_dialog import UpdateCheck
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ class MainWindow(QMainWindow):
         self.update_banner.review_button.clicked.connect(self.review_update)
         self.update_banner.not_now_button.clicked.connect(self.dismiss_update)
         self.pending_update: updates.Update | None = None
-        self.update_check = UpdateCheck(self)
+        self.update_check = update_dialog.UpdateCheck(self)
         self.update_check.done.connect(self._update_checked)
         self._on_demand = 0  # the number of the check the user asked for from the menu, if any
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -368,14 +368,16 @@ class MainWindow(QMainWindow):
             self.settings.set(S.LAST_FOLDER, str(path.parent))
             self.open_pack_file(path)
 
-    def open_pack_file(self, path: Path) -> bool:
-        """Switch to another pack after a full check; a bad pack is reported and the current one stays."""
+    def open_pack_file(self, path: Path, verified: bool = False) -> bool:
+        """Switch to another pack after a full check (skipped when the caller has just verified it, as installing
+        an update does); a bad pack is reported and the current one stays."""
         from . import dialogs
 
         try:
             new = open_pack(path)
             try:
-                new.verify()
+                if not verified:
+                    new.verify()
             except KetarefError:
                 new.close()
                 raise
@@ -391,8 +393,95 @@ class MainWindow(QMainWindow):
         if current is None or not self._show(current.id):
             self.card_view.clear()
         self._update_nav()
+        self.update_check.forget()  # an update found for the old pack no longer applies
+        self.pending_update = None
+        self.update_banner.hide()
+        self._update_pack_actions()
         self.statusBar().showMessage(f"Opened {path} ({len(self.titles)} cards).", 8000)
         return True
+
+    def _update_pack_actions(self) -> None:
+        self.actions_[Act.ROLLBACK_PACK].setEnabled(updates.previous_pack() is not None)
+
+    # -- pack updates
+
+    def check_for_update(self, on_demand: bool = False) -> bool:
+        """Look for a newer pack in the updates folder on a thread; the update banner offers one when found.
+
+        False when there is no folder to look in (the user is told when they asked from the menu).
+        """
+        folder = updates.updates_folder(self.settings.get(S.UPDATES_FOLDER))
+        if on_demand and (folder is None or not folder.is_dir()):
+            problem = (
+                "No updates folder is set. Choose the folder clinic IT puts new packs in under File > Preferences."
+                if folder is None
+                else f"The updates folder {folder} is not there (or cannot be reached)."
+            )
+            QMessageBox.information(self, "KetaRef", problem)
+            return False
+        if folder is None:
+            return False
+        number = self.update_check.start(folder, self.pack.path)
+        if on_demand:
+            self._on_demand = number
+            self.statusBar().showMessage(f"Looking for a newer pack in {folder} ...", 10000)
+        return True
+
+    def _update_checked(self, number: int, update: updates.Update | None, error: str) -> None:
+        """The answer of the update check: offer the update, or (when the user asked) say there is none."""
+        if number != self.update_check.latest:
+            return
+        on_demand = number == self._on_demand
+        if on_demand:
+            self.statusBar().clearMessage()
+        if error:
+            log.warning("Looking for a pack update failed: %s", error)
+            if on_demand:
+                from . import dialogs
+
+                dialogs.show_error(self, error)
+            return
+        if update is None:
+            if on_demand:
+                QMessageBox.information(
+                    self, "KetaRef", f"No newer pack: content {self.pack.content_version} is the latest."
+                )
+            return
+        self.pending_update = update
+        self.update_banner.offer(update.content_version, self.pack.content_version)
+        if on_demand:
+            self.review_update()
+
+    def review_update(self) -> None:
+        """The update banner's "Review update...": what the update changes, then install it and switch to it."""
+        update, self.pending_update = self.pending_update, None
+        self.update_banner.hide()
+        if update is None:
+            return
+        installed = update_dialog.review_update(self, update)
+        if installed is not None and self.open_pack_file(installed, verified=True):
+            self.statusBar().showMessage(
+                f"Updated to content {self.pack.content_version} ({len(self.titles)} cards). "
+                "File > Roll back to previous pack undoes it.",
+                10000,
+            )
+        self._update_pack_actions()
+        self.search_panel.edit.setFocus()
+
+    def dismiss_update(self) -> None:
+        """The update banner's "Not now": hide it until the next start (or File > Check for pack updates)."""
+        self.pending_update = None
+        self.update_banner.hide()
+        self.search_panel.edit.setFocus()
+
+    def rollback_pack(self) -> None:
+        """File > Roll back to previous pack: after asking, go back to the pack in use before the last update."""
+        restored = update_dialog.rollback_pack(self)
+        if restored is not None and self.open_pack_file(restored, verified=True):
+            self.statusBar().showMessage(
+                f"Back to content {self.pack.content_version} ({len(self.titles)} cards).", 10000
+            )
+        self._update_pack_actions()
 
     def show_shortcuts(self) -> None:
         """Help > Keyboard shortcuts."""
@@ -401,10 +490,13 @@ class MainWindow(QMainWindow):
         dialogs.ShortcutsDialog(self).exec()
 
     def about(self) -> None:
-        """Help > About: versions, the pack and the disclaimer."""
+        """Help > About: versions, the pack, what changed since the previous pack, and the disclaimer."""
         from . import dialogs
 
-        dialogs.show_about(self, dialogs.about_text(__version__, self.pack.info(), self.pack.path))
+        notes = updates.release_notes(pack_path=self.pack.path)
+        text = dialogs.about_text(__version__, self.pack.info(), self.pack.path, notes)
+        long_notes = notes if notes and len(notes.splitlines()) > dialogs.ABOUT_NOTE_LINES else ""
+        dialogs.show_about(self, text, long_notes)
 
     # -- printing
 
@@ -495,5 +587,8 @@ class MainWindow(QMainWindow):
         """File > Preferences."""
         from . import dialogs
 
+        folder = self.settings.get(S.UPDATES_FOLDER)
         if dialogs.PreferencesDialog(self.settings, self).exec():
             self.actions_[Act.LARGE_PRINT].setChecked(self.settings.get(S.LARGE_PRINT))
+            if self.settings.get(S.UPDATES_FOLDER) != folder:
+                self.check_for_update()
