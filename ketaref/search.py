@@ -244,8 +244,11 @@ def build_query(
                 corrected = True
                 unit.words = [_Word(" ".join(fixed), fixed)]
                 unit.alternatives = [fixed]
-    corrected_query = " ".join(w.raw for u in units for w in u.words) if corrected else None
-    return units, corrected_query
+    if not corrected:
+        return units, None
+    corrected_query = " ".join(w.raw for u in units for w in u.words)
+    # The corrected words get their synonyms too (pregnat -> pregnant -> pregnancy).
+    return _units(_words(corrected_query), synonyms), corrected_query
 
 
 def _snippet(raw: str, summary: str, prefixes: list[str]) -> str:

@@ -311,3 +311,9 @@ def test_limit(pack: Pack) -> None:
 
 def test_words_not_all_in_one_card_still_give_results(pack: Pack) -> None:
     assert {"safety-blood-pressure", "handout-after-treatment"} <= set(ids(pack, "dissociation driving"))
+
+
+def test_a_corrected_word_is_expanded_with_its_synonyms(shipped_pack) -> None:  # type: ignore[no-untyped-def]
+    corrected = shipped_pack.search("pregnat", limit=50)
+    assert "pregnant" == corrected.corrected_query
+    assert {h.id for h in shipped_pack.search("pregnant", limit=50).results} == {h.id for h in corrected.results}
