@@ -92,3 +92,14 @@ def make_window(qtbot, pack_path: Path):  # type: ignore[no-untyped-def]
         return window
 
     return make
+
+
+@pytest.fixture
+def current(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The pack in use for the update tests: the default pack built from resources of content version 1.0."""
+    from packversions import make_source
+
+    from ketaref.defaults import resolve_pack
+
+    monkeypatch.setenv("KETAREF_RESOURCES", str(make_source(tmp_path / "resources", "1.0")))
+    return resolve_pack()

@@ -8,6 +8,7 @@ from pathlib import Path
 from cardtext import write_card
 
 from ketaref.pack import build
+from ketaref.store import open_pack
 
 DATA = Path(__file__).parent / "data"
 
@@ -33,3 +34,9 @@ def make_pack(out: Path, version: str, **edits: bool) -> Path:
     """Build a pack of this content version (see make_source for the edits) at out."""
     build(make_source(out.parent / f".source-{out.stem}", version, **edits), out)
     return out
+
+
+def version_of(path: Path) -> str:
+    """The content version of a pack file."""
+    with open_pack(path) as pack:
+        return pack.content_version

@@ -5,21 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from packversions import make_pack, make_source
+from packversions import make_pack, version_of
 from PySide6.QtWidgets import QDialog, QLabel, QMessageBox
 
 from ketaref.defaults import resolve_pack
 from ketaref.gui import dialogs
 from ketaref.gui.update_dialog import UpdateDialog, offer_update, rollback_pack
-from ketaref.store import open_pack
 from ketaref.updates import active_pack, find_update
-
-
-@pytest.fixture
-def current(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The pack in use: the default pack built from resources of content version 1.0."""
-    monkeypatch.setenv("KETAREF_RESOURCES", str(make_source(tmp_path / "resources", "1.0")))
-    return resolve_pack()
 
 
 @pytest.fixture
@@ -49,11 +41,6 @@ def answer(monkeypatch: pytest.MonkeyPatch, result: QDialog.DialogCode) -> list[
 
     monkeypatch.setattr(UpdateDialog, "exec", exec_)
     return shown
-
-
-def version_of(path: Path) -> str:
-    with open_pack(path) as pack:
-        return pack.content_version
 
 
 def test_the_dialog_shows_what_changed(qtbot, current: Path, folder: Path) -> None:  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from packversions import make_pack, make_source
+from packversions import make_pack, make_source, version_of
 
 from ketaref import updates
 from ketaref.cli import main
@@ -38,23 +38,11 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def current(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The pack in use: the default pack built from resources of content version 1.0."""
-    monkeypatch.setenv("KETAREF_RESOURCES", str(make_source(tmp_path / "resources", "1.0")))
-    return resolve_pack()
-
-
-@pytest.fixture
 def folder(tmp_path: Path) -> Path:
     """The shared updates folder clinic IT copies packs into."""
     path = tmp_path / "updates"
     path.mkdir()
     return path
-
-
-def version_of(path: Path) -> str:
-    with open_pack(path) as pack:
-        return pack.content_version
 
 
 def test_newer_pack_is_offered_and_installed(current: Path, folder: Path, data_dir: Path) -> None:
