@@ -215,7 +215,7 @@ def show_cmd(ctx: click.Context, card_id: str, fmt: str) -> None:
     audience = ", patient handout" if card.is_handout else ""
     click.echo(f"{CATEGORY_LABELS[card.category]}{audience} | {card.id}\n")
     click.echo(card.summary + "\n")
-    click.echo(strip_card_links(card.body) + "\n")
+    click.echo(strip_card_links(card.body, titles) + "\n")
     if card.related:
         click.echo("Related: " + ", ".join(card.related) + "\n")
     click.echo("Sources:")

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Mapping
 from html.parser import HTMLParser
 
-from .model import CARD_URL_RE, CATEGORY_LABELS, WIKI_LINK_RE, Card
+from .model import CATEGORY_LABELS, WIKI_LINK_RE, Card
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h1", "h2",
@@ -139,9 +139,11 @@ def html_to_text(html_text: str) -> str:
     return parser.text()
 
 
-def strip_card_links(text: str) -> str:
-    """Markdown source with card links reduced to their ids (for plain-text display)."""
-    return CARD_URL_RE.sub("]", WIKI_LINK_RE.sub(lambda m: m.group(1), text))
+def strip_card_links(text: str, titles: Mapping[str, str] | None = None) -> str:
+    """Markdown source with card links reduced to plain words (for a terminal): [[id]] to the card's title."""
+    titles = titles or {}
+    text = re.sub(r"\[([^\]\n]*)\]\(card:[^)\s]*\)", r"\1", text)
+    return WIKI_LINK_RE.sub(lambda m: titles.get(m.group(1).strip(), m.group(1)), text)
 
 
 def card_document(

@@ -166,7 +166,7 @@ def test_show_text(pack_path: Path) -> None:
     lines = result.output.splitlines()
     assert ["IV ketamine dosing for depression", "Dosing | dose-iv-ketamine"] == lines[:2]
     assert "Racemic ketamine 0.5 mg/kg IV over 40 minutes is the studied dose." in lines
-    assert "Give 0.5 mg/kg over 40 minutes. See safety-blood-pressure for vital signs." in lines
+    assert "Give 0.5 mg/kg over 40 minutes. See Blood pressure rise for vital signs." in lines
     assert (
         "  1. Berman RM, et al. Biol Psychiatry. 2000;47(4):351-354. https://pubmed.ncbi.nlm.nih.gov/10686270/" in lines
     )

@@ -96,7 +96,9 @@ def test_plain_text_keeps_existing_punctuation() -> None:
 
 
 def test_strip_card_links_for_plain_display() -> None:
-    assert "See mon-session and [later]." == strip_card_links("See [[mon-session]] and [later](card:mon-session).")
+    assert "See mon-session and later." == strip_card_links("See [[mon-session]] and [later](card:mon-session).")
+    titles = {"mon-session": "Session monitoring"}
+    assert "See Session monitoring." == strip_card_links("See [[mon-session]].", titles)
 
 
 def make_card(**fields: object) -> Card:
