@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,7 +11,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QSplitter,
     QStyle,
     QToolBar,
@@ -22,7 +20,6 @@ from PySide6.QtWidgets import (
 
 from .. import __version__, updates
 from ..errors import KetarefError
-from ..model import Card
 from ..store import Pack, open_pack
 from . import settings as S
 from . import update_dialog
@@ -31,8 +28,8 @@ from .banners import DisclaimerBanner, UpdateBanner
 from .card_view import CardView
 from .navigation import Navigation
 from .search_panel import SearchPanel
-
-log = logging.getLogger(__name__)
+from .window_printing import PrintingMixin
+from .window_updates import PackUpdatesMixin
 
 MENU_ENTRIES = 10
 
@@ -50,7 +47,7 @@ class ShortcutGuard(QObject):
         return False
 
 
-class MainWindow(QMainWindow):
+class MainWindow(PrintingMixin, PackUpdatesMixin, QMainWindow):
     """KetaRef's window over one open pack (it closes the pack when it closes)."""
 
     def __init__(self, pack: Pack, settings: S.Settings | None = None) -> None:
@@ -400,88 +397,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Opened {path} ({len(self.titles)} cards).", 8000)
         return True
 
-    def _update_pack_actions(self) -> None:
-        self.actions_[Act.ROLLBACK_PACK].setEnabled(updates.previous_pack() is not None)
-
-    # -- pack updates
-
-    def check_for_update(self, on_demand: bool = False) -> bool:
-        """Look for a newer pack in the updates folder on a thread; the update banner offers one when found.
-
-        False when there is no folder to look in (the user is told when they asked from the menu).
-        """
-        folder = updates.updates_folder(self.settings.get(S.UPDATES_FOLDER))
-        if on_demand and (folder is None or not folder.is_dir()):
-            problem = (
-                "No updates folder is set. Choose the folder clinic IT puts new packs in under File > Preferences."
-                if folder is None
-                else f"The updates folder {folder} is not there (or cannot be reached)."
-            )
-            QMessageBox.information(self, "KetaRef", problem)
-            return False
-        if folder is None:
-            return False
-        number = self.update_check.start(folder, self.pack.path)
-        if on_demand:
-            self._on_demand = number
-            self.statusBar().showMessage(f"Looking for a newer pack in {folder} ...", 10000)
-        return True
-
-    def _update_checked(self, number: int, update: updates.Update | None, error: str) -> None:
-        """The answer of the update check: offer the update, or (when the user asked) say there is none."""
-        if number != self.update_check.latest:
-            return
-        on_demand = number == self._on_demand
-        if on_demand:
-            self.statusBar().clearMessage()
-        if error:
-            log.warning("Looking for a pack update failed: %s", error)
-            if on_demand:
-                from . import dialogs
-
-                dialogs.show_error(self, error)
-            return
-        if update is None:
-            if on_demand:
-                QMessageBox.information(
-                    self, "KetaRef", f"No newer pack: content {self.pack.content_version} is the latest."
-                )
-            return
-        self.pending_update = update
-        self.update_banner.offer(update.content_version, self.pack.content_version)
-        if on_demand:
-            self.review_update()
-
-    def review_update(self) -> None:
-        """The update banner's "Review update...": what the update changes, then install it and switch to it."""
-        update, self.pending_update = self.pending_update, None
-        self.update_banner.hide()
-        if update is None:
-            return
-        installed = update_dialog.review_update(self, update)
-        if installed is not None and self.open_pack_file(installed, verified=True):
-            self.statusBar().showMessage(
-                f"Updated to content {self.pack.content_version} ({len(self.titles)} cards). "
-                "File > Roll back to previous pack undoes it.",
-                10000,
-            )
-        self._update_pack_actions()
-        self.search_panel.edit.setFocus()
-
-    def dismiss_update(self) -> None:
-        """The update banner's "Not now": hide it until the next start (or File > Check for pack updates)."""
-        self.pending_update = None
-        self.update_banner.hide()
-        self.search_panel.edit.setFocus()
-
-    def rollback_pack(self) -> None:
-        """File > Roll back to previous pack: after asking, go back to the pack in use before the last update."""
-        restored = update_dialog.rollback_pack(self)
-        if restored is not None and self.open_pack_file(restored, verified=True):
-            self.statusBar().showMessage(
-                f"Back to content {self.pack.content_version} ({len(self.titles)} cards).", 10000
-            )
-        self._update_pack_actions()
+    # -- help and preferences
 
     def show_shortcuts(self) -> None:
         """Help > Keyboard shortcuts."""
@@ -497,91 +413,6 @@ class MainWindow(QMainWindow):
         text = dialogs.about_text(__version__, self.pack.info(), self.pack.path, notes)
         long_notes = notes if notes and len(notes.splitlines()) > dialogs.ABOUT_NOTE_LINES else ""
         dialogs.show_about(self, text, long_notes)
-
-    # -- printing
-
-    def print_targets(self) -> list[Card]:
-        """Several selected results, else the open card, else the selected result."""
-        hits = self.search_panel.selected_hits()
-        if len(hits) > 1:
-            ids = [hit.id for hit in hits]
-        elif self.card_view.card is not None:
-            return [self.card_view.card]
-        else:
-            ids = [hit.id for hit in hits]
-        return [self.pack.card(card_id) for card_id in ids]
-
-    def _targets_or_say(self) -> list[Card]:
-        from . import printing
-
-        cards = self.print_targets()
-        if not cards:
-            self.statusBar().showMessage("Open a card (or select results) to print it.", 5000)
-        elif not printing.ensure_clinic(self, self.settings, cards):
-            return []
-        return cards
-
-    def print_(self, cards: list[Card] | None = None) -> None:
-        """Print the cards through the system print dialog."""
-        from . import dialogs, printing
-
-        cards = cards or self._targets_or_say()
-        if cards:
-            try:
-                pages = printing.print_cards(self, self.settings, cards, self.titles)
-            except KetarefError as exc:
-                dialogs.show_error(self, str(exc))
-                return
-            if pages:
-                self.statusBar().showMessage(f"Sent {pages} page(s) to the printer.", 5000)
-
-    def print_preview(self, cards: list[Card] | None = None) -> None:
-        """Preview the printed pages."""
-        from . import dialogs, printing
-
-        cards = cards or self._targets_or_say()
-        if cards:
-            try:
-                printing.preview_cards(self, self.settings, cards, self.titles)
-            except KetarefError as exc:
-                dialogs.show_error(self, str(exc))
-
-    def export_pdf(self, cards: list[Card] | None = None) -> Path | None:
-        """Save the cards as a PDF file; the path written, or None."""
-        from . import dialogs, printing
-
-        cards = cards or self._targets_or_say()
-        if not cards:
-            return None
-        output = dialogs.ask_pdf_path(self, printing.suggested_pdf(self.settings, cards))
-        if output is None:
-            return None
-        self.settings.set(S.LAST_FOLDER, str(output.parent))
-        try:
-            pages = printing.export_pdf(self.settings, cards, output, self.titles)
-        except KetarefError as exc:
-            dialogs.show_error(self, str(exc))
-            return None
-        self.statusBar().showMessage(f"Saved {pages} page(s) to {output}.", 8000)
-        return output
-
-    def print_packet(self) -> None:
-        """Choose handouts with tick boxes and print, preview or save them as one packet."""
-        from . import printing
-
-        handouts = self.pack.browse(category=None, audience="patient")
-        checked = [hit.id for hit in self.search_panel.selected_hits() if hit.audience == "patient"]
-        if not checked and self.card_view.card is not None and self.card_view.card.is_handout:
-            checked = [self.card_view.card.id]
-        dialog = printing.PacketDialog(handouts, checked, self.settings, self)
-        if not dialog.exec():
-            return
-        self.actions_[Act.LARGE_PRINT].setChecked(self.settings.get(S.LARGE_PRINT))
-        cards = [self.pack.card(card_id) for card_id in dialog.checked_ids()]
-        if not printing.ensure_clinic(self, self.settings, cards):
-            return
-        output = {dialog.PRINT: self.print_, dialog.PREVIEW: self.print_preview, dialog.PDF: self.export_pdf}
-        output[dialog.choice](cards)
 
     def preferences(self) -> None:
         """File > Preferences."""
