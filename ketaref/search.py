@@ -23,6 +23,7 @@ STOPWORDS = frozenset(
 # Suffixes cut from the last word so that its other forms still match as a prefix.
 SUFFIXES = ("ational", "ations", "ation", "ative", "ively", "ings", "ing", "ive", "ied", "ies", "ed", "es", "s")
 SNIPPET_TOKENS = 18
+DIGIT_LETTER = re.compile(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
 OPEN, CLOSE = "\x02", "\x03"
 
 
@@ -212,6 +213,27 @@ def _correct(conn: sqlite3.Connection, token: str) -> str | None:
     return best[2] if best else None
 
 
+def _docs(conn: sqlite3.Connection, term: str) -> int:
+    row = conn.execute("SELECT docs FROM terms WHERE term = ?", (term,)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _repair(conn: sqlite3.Connection, token: str) -> list[str]:
+    """An unknown token as indexed words: 84mg -> 84 mg, a typo -> the nearest word, blackbox -> black box."""
+    parts = re.findall(r"\d+|[^\W\d_]+", token)
+    if len(parts) > 1 and all(_term_exists(conn, part, False) for part in parts):
+        return parts
+    nearest = _correct(conn, token)
+    if nearest:
+        return [nearest]
+    if token.isalpha() and len(token) >= 6:
+        splits = [(min(_docs(conn, token[:i]), _docs(conn, token[i:])), i) for i in range(3, len(token) - 2)]
+        docs, at = max(splits)
+        if docs:
+            return [token[:at], token[at:]]
+    return [token]
+
+
 def build_query(
     query: str, synonyms: Synonyms | None = None, conn: sqlite3.Connection | None = None
 ) -> tuple[list[_Unit], str | None]:
@@ -235,14 +257,20 @@ def build_query(
                 continue
             end = len(word.toks) - 1
             fixed = [
-                t
-                if _term_exists(conn, stem(t) if i == end else t, i == end and not t.isdigit())
-                else (_correct(conn, t) or t)
+                part
                 for i, t in enumerate(word.toks)
+                for part in (
+                    [t]
+                    if _term_exists(conn, stem(t) if i == end else t, i == end and not t.isdigit())
+                    else _repair(conn, t)
+                )
             ]
             if fixed != word.toks:
                 corrected = True
-                unit.words = [_Word(" ".join(fixed), fixed)]
+                # A number run into its unit keeps the user's punctuation: 0.5mg/kg -> 0.5 mg/kg.
+                split_only = "".join(fixed) == "".join(word.toks) and any(t.isdigit() for t in fixed)
+                display = DIGIT_LETTER.sub(" ", word.raw) if split_only else " ".join(fixed)
+                unit.words = [_Word(display, fixed)]
                 unit.alternatives = [fixed]
     if not corrected:
         return units, None

@@ -317,3 +317,18 @@ def test_a_corrected_word_is_expanded_with_its_synonyms(shipped_pack) -> None:  
     corrected = shipped_pack.search("pregnat", limit=50)
     assert "pregnant" == corrected.corrected_query
     assert {h.id for h in shipped_pack.search("pregnant", limit=50).results} == {h.id for h in corrected.results}
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown", "expected"),
+    [
+        ("84mg", "84 mg", "dose-esketamine"),
+        ("0.5mg/kg", "0.5 mg/kg", "dose-iv-ketamine"),
+        ("blackbox", "black box", "safety-boxed-warnings"),
+        ("bloodpressure", "blood pressure", "safety-blood-pressure"),
+    ],
+)
+def test_words_run_together_are_split_and_said(shipped_pack, typed: str, shown: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    found = shipped_pack.search(typed)
+    assert shown == found.corrected_query
+    assert expected in [h.id for h in found.results[:3]]
