@@ -161,8 +161,8 @@ def _document(
     breaks: set[tuple[str, int]] = set()
     for _ in range(20):
         doc = _fresh_document(card, titles, options, device, page, pt, breaks)
-        needed = _next_break(doc, page)
-        if needed is None or needed in breaks:
+        needed = _next_break(doc, page, breaks)
+        if needed is None:
             return doc
         breaks.add(needed)
     return doc
@@ -223,31 +223,69 @@ def _tables(doc: QTextDocument) -> list[QTextTable]:
     return [f for f in doc.rootFrame().childFrames() if isinstance(f, QTextTable)]
 
 
-def _next_break(doc: QTextDocument, page: _Page) -> tuple[str, int] | None:
-    """The first heading stranded at a page foot, or table split across pages that would fit on one."""
-    from PySide6.QtGui import QTextDocument
+def _next_break(doc: QTextDocument, page: _Page, done: set[tuple[str, int]]) -> tuple[str, int] | None:
+    """Where the next page break should go: before a heading stranded at a page foot, or before a short list
+    or a table that would split but fits on a page (with the heading that leads into it). Breaks already
+    placed are not suggested again."""
+    from PySide6.QtGui import QTextBlock
 
-    assert isinstance(doc, QTextDocument)
     layout = doc.documentLayout()
     height = page.body
+    slack = page.pt(30)  # a block this close to the top of its page already starts the page
     doc.pageCount()
+
+    def page_of(y: float) -> int:
+        return int(y // height)
+
+    def starts_page(y: float) -> bool:
+        return y - page_of(y) * height < slack
+
+    def with_heading(block: QTextBlock) -> QTextBlock:
+        # Whatever moves to the next page takes the heading just above it along.
+        while block.previous().isValid() and block.previous().blockFormat().headingLevel() > 0:
+            block = block.previous()
+        return block
+
+    def first_line_bottom(block: QTextBlock) -> float:
+        top = layout.blockBoundingRect(block).top()
+        return top + (block.layout().lineAt(0).height() if block.layout().lineCount() else 0.0)
+
     block = doc.begin()
     while block.isValid():
-        if block.blockFormat().headingLevel() > 0:
-            rect = layout.blockBoundingRect(block)
-            top_page = int(rect.top() // height)
-            if rect.top() > top_page * height + 1:
-                lines = block.layout().lineCount()
-                line = block.layout().lineAt(0).height() if lines else 0.0
-                # Keep a heading with at least three lines of what follows it.
-                if rect.top() + rect.height() + 3 * line > (top_page + 1) * height:
-                    return ("block", block.blockNumber())
-        block = block.next()
+        top = layout.blockBoundingRect(block).top()
+        following = block.next()
+        if block.blockFormat().headingLevel() > 0 and following.isValid() and not starts_page(top):
+            # A heading keeps at least the first line of what follows it (three lines of a paragraph).
+            lines = min(3, max(1, following.layout().lineCount())) if following.textList() is None else 1
+            line = following.layout().lineAt(0).height() if following.layout().lineCount() else 0.0
+            wanted = ("block", with_heading(block).blockNumber())
+            if page_of(first_line_bottom(following) + (lines - 1) * line) != page_of(top) and wanted not in done:
+                return wanted
+        listed = block.textList()
+        if listed is not None and listed.item(0) == block and block.previous().isValid():
+            # The break goes on the sentence or heading leading into the list: Qt's layout stops early when
+            # a list item carries one.
+            lead = with_heading(block.previous())
+            lead_top = layout.blockBoundingRect(lead).top()
+            bottom = layout.blockBoundingRect(listed.item(listed.count() - 1)).bottom()
+            if (
+                lead.textList() is None
+                and not starts_page(lead_top)
+                and page_of(bottom) != page_of(lead_top)
+                and bottom - lead_top < height / 2
+                and ("block", lead.blockNumber()) not in done
+            ):
+                return ("block", lead.blockNumber())
+        block = following
     for index, table in enumerate(_tables(doc)):
         rect = layout.frameBoundingRect(table)
-        top_page = int(rect.top() // height)
-        if rect.bottom() > (top_page + 1) * height and rect.height() < height and rect.top() > top_page * height + 1:
-            return ("table", index)
+        if page_of(rect.bottom()) != page_of(rect.top()) and rect.height() < height and not starts_page(rect.top()):
+            lead = doc.findBlock(table.firstPosition() - 1)
+            wanted = ("table", index)
+            if lead.isValid() and lead.blockFormat().headingLevel() > 0:
+                wanted = ("block", with_heading(lead).blockNumber())
+            if wanted not in done:
+                return wanted
     return None
 
 

@@ -182,3 +182,45 @@ def test_the_command_works_with_no_display(shipped_pack_path: Path, tmp_path: Pa
     )
     assert 0 == done.returncode, done.stderr
     assert out.read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("large_print", [False, True])
+def test_headings_stay_with_their_text_and_short_lists_and_tables_stay_whole(
+    shipped_pack, tmp_path: Path, large_print: bool
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QPdfWriter
+
+    from ketaref.handout import ensure_app, layout_cards, page_layout
+
+    ensure_app()
+    options = PrintOptions(large_print=large_print)
+    writer = QPdfWriter(str(tmp_path / "layout.pdf"))
+    writer.setResolution(300)
+    writer.setPageLayout(page_layout(options))
+    titles = shipped_pack.titles()
+    cards = [shipped_pack.card(card_id) for card_id in titles]
+    height = float(writer.height()) - (62 + 46) * writer.logicalDpiY() / 72  # the body area: no header, no footer
+    problems = []
+    for card, doc in layout_cards(writer, cards, options, titles):
+        layout = doc.documentLayout()
+        block = doc.begin()
+        while block.isValid():
+            rect = layout.blockBoundingRect(block)
+            following = block.next()
+            if block.blockFormat().headingLevel() and following.isValid() and following.layout().lineCount():
+                first_line = layout.blockBoundingRect(following).top() + following.layout().lineAt(0).height()
+                if int(rect.top() // height) != int(first_line // height):
+                    problems.append(f"{card.id}: heading '{block.text()}' left at a page foot")
+            listed = block.textList()
+            nested = block.previous().isValid() and block.previous().textList() is not None
+            if listed is not None and listed.item(0) == block and not nested:
+                bottom = layout.blockBoundingRect(listed.item(listed.count() - 1)).bottom()
+                if bottom - rect.top() < height / 3 and int(rect.top() // height) != int(bottom // height):
+                    problems.append(f"{card.id}: a short list split at '{block.text()[:30]}'")
+            block = block.next()
+        for frame in doc.rootFrame().childFrames():
+            rect = layout.frameBoundingRect(frame)
+            if rect.height() < height and int(rect.top() // height) != int((rect.bottom() - 1) // height):
+                problems.append(f"{card.id}: a table split across pages")
+    del writer
+    assert [] == problems
