@@ -250,19 +250,34 @@ def _next_break(doc: QTextDocument, page: _Page, done: set[tuple[str, int]]) -> 
         top = layout.blockBoundingRect(block).top()
         return top + (block.layout().lineAt(0).height() if block.layout().lineCount() else 0.0)
 
+    def table_break(index: int) -> tuple[str, int] | None:
+        table = tables[index]
+        rect = layout.frameBoundingRect(table)
+        if page_of(rect.bottom()) == page_of(rect.top()) or rect.height() >= height or starts_page(rect.top()):
+            return None
+        lead = doc.findBlock(table.firstPosition() - 1)
+        if lead.isValid() and lead.blockFormat().headingLevel() > 0:
+            return ("block", with_heading(lead).blockNumber())
+        return ("table", index)
+
+    # In document order, so that each new break lies below the ones already placed and never unsettles them.
+    tables = _tables(doc)
+    table_at = {table.firstPosition(): index for index, table in enumerate(tables)}
     block = doc.begin()
     while block.isValid():
+        wanted: tuple[str, int] | None = None
+        if block.position() in table_at:
+            wanted = table_break(table_at[block.position()])
         top = layout.blockBoundingRect(block).top()
         following = block.next()
-        if block.blockFormat().headingLevel() > 0 and following.isValid() and not starts_page(top):
+        if wanted is None and block.blockFormat().headingLevel() > 0 and following.isValid() and not starts_page(top):
             # A heading keeps at least the first line of what follows it (three lines of a paragraph).
             lines = min(3, max(1, following.layout().lineCount())) if following.textList() is None else 1
             line = following.layout().lineAt(0).height() if following.layout().lineCount() else 0.0
-            wanted = ("block", with_heading(block).blockNumber())
-            if page_of(first_line_bottom(following) + (lines - 1) * line) != page_of(top) and wanted not in done:
-                return wanted
+            if page_of(first_line_bottom(following) + (lines - 1) * line) != page_of(top):
+                wanted = ("block", with_heading(block).blockNumber())
         listed = block.textList()
-        if listed is not None and listed.item(0) == block and block.previous().isValid():
+        if wanted is None and listed is not None and listed.item(0) == block and block.previous().isValid():
             # The break goes on the sentence or heading leading into the list: Qt's layout stops early when
             # a list item carries one.
             lead = with_heading(block.previous())
@@ -273,19 +288,11 @@ def _next_break(doc: QTextDocument, page: _Page, done: set[tuple[str, int]]) -> 
                 and not starts_page(lead_top)
                 and page_of(bottom) != page_of(lead_top)
                 and bottom - lead_top < height / 2
-                and ("block", lead.blockNumber()) not in done
             ):
-                return ("block", lead.blockNumber())
+                wanted = ("block", lead.blockNumber())
+        if wanted is not None and wanted not in done:
+            return wanted
         block = following
-    for index, table in enumerate(_tables(doc)):
-        rect = layout.frameBoundingRect(table)
-        if page_of(rect.bottom()) != page_of(rect.top()) and rect.height() < height and not starts_page(rect.top()):
-            lead = doc.findBlock(table.firstPosition() - 1)
-            wanted = ("table", index)
-            if lead.isValid() and lead.blockFormat().headingLevel() > 0:
-                wanted = ("block", with_heading(lead).blockNumber())
-            if wanted not in done:
-                return wanted
     return None
 
 
