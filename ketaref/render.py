@@ -100,7 +100,9 @@ class _TextExtractor(HTMLParser):
 
     def _flush(self) -> None:
         text = re.sub(r"\s+", " ", "".join(self.current)).strip()
-        text = re.sub(r"\s*\(\s*[,;]?\s*\)|\s+(?=[.,;:])", "", text).strip(" ,;")
+        # Tidy what a dropped link title leaves behind: "( )", "(SUSTAIN-1; )", "see , and".
+        text = re.sub(r"\s*[,;]\s*(?=\))|(?<=\()\s*[,;]\s*", "", text)
+        text = re.sub(r"\s*\(\s*\)|\s+(?=[.,;:])", "", text).strip(" ,;")
         self.current = []
         if text:
             if text[-1] not in ".!?:;":
