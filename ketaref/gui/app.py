@@ -53,8 +53,12 @@ def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType
 
 
 def _setup_logging() -> None:
-    """Warnings to stderr (configured by the CLI) and to a log file in the user data folder."""
+    """Warnings to stderr; to a log file in the user data folder, warnings and what pack updates were skipped."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.setLevel(logging.WARNING)
+    # Clinic IT reads in the log why a pack in the updates folder was not offered (older, rolled back ...).
+    logging.getLogger("ketaref.updates").setLevel(logging.INFO)
     try:
         folder = user_dir("data")
         folder.mkdir(parents=True, exist_ok=True)
@@ -62,7 +66,7 @@ def _setup_logging() -> None:
     except OSError as exc:
         log.warning("No log file: %s", exc)
         return
-    handler.setLevel(logging.WARNING)
+    handler.setLevel(logging.INFO)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.getLogger().addHandler(handler)
 
