@@ -39,13 +39,14 @@ def tokens(text: str) -> list[str]:
 
 
 def stem(token: str) -> str:
-    """A light suffix cut, kept only when it leaves a useful prefix (infusions -> infusion)."""
-    if len(token) < 5 or token.isdigit():
+    """A light suffix cut, kept only when it leaves a useful prefix (infusions -> infusion, dose -> dos)."""
+    if len(token) < 4 or not token.isalpha():
         return token
     for suffix in SUFFIXES:
         if token.endswith(suffix) and len(token) - len(suffix) >= 4:
             return token[: -len(suffix)]
-    return token
+    # A final silent e goes, so that dose finds dosing and infuse finds infusion.
+    return token[:-1] if token.endswith("e") and not token.endswith("ee") else token
 
 
 def escape(text: str) -> str:
