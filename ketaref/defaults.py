@@ -22,14 +22,55 @@ def _meta(path: Path) -> dict[str, str]:
         return {}
 
 
-def is_current(pack: Path, resources: Path) -> bool:
-    """True when a pack was built from exactly these resources by this version of KetaRef."""
-    from .sources import builder_version, source_digest
+STAMP_FILE = "default-pack.stamp"
 
+
+def _fingerprint(pack: Path, resources: Path) -> str:
+    """The builder, the pack file and every source file, by path, size and modification time."""
+    from .sources import builder_version, source_files
+
+    def entry(path: Path) -> str:
+        stat = os.stat(path)
+        return f"{path}\t{stat.st_size}\t{stat.st_mtime_ns}"
+
+    return "\n".join([builder_version(), entry(pack), *(entry(path) for path in source_files(resources))])
+
+
+def is_current(pack: Path, resources: Path) -> bool:
+    """True when a pack was built from exactly these resources by this version of KetaRef.
+
+    The full check hashes every source file; when it passes, a stamp of the files' sizes and times is kept in
+    the cache, so the next start with nothing changed skips the hashing.
+    """
     if not pack.is_file():
         return False
+    stamp = user_dir("cache") / STAMP_FILE
+    try:
+        fingerprint = _fingerprint(pack, resources)
+        if stamp.read_text("utf-8") == fingerprint:
+            return True
+    except (OSError, UnicodeDecodeError):
+        pass
+    from .sources import builder_version, source_digest
+
     meta = _meta(pack)
-    return meta.get("content_sha256") == source_digest(resources) and meta.get("builder_version") == builder_version()
+    current = (
+        meta.get("content_sha256") == source_digest(resources) and meta.get("builder_version") == builder_version()
+    )
+    if current:
+        _write_stamp(stamp, _fingerprint(pack, resources))
+    return current
+
+
+def _write_stamp(stamp: Path, fingerprint: str) -> None:
+    """Keep the stamp of a pack just found current (a cache that cannot be written only costs time)."""
+    temporary = stamp.with_name(f".{stamp.name}.{os.getpid()}.tmp")
+    try:
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(fingerprint, "utf-8")
+        os.replace(temporary, stamp)
+    except OSError:
+        temporary.unlink(missing_ok=True)
 
 
 def installed_update(resources: Path) -> Path | None:

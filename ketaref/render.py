@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Callable, Mapping
-from html.parser import HTMLParser
+from typing import Protocol
 
 from .model import CATEGORY_LABELS, WIKI_LINK_RE, Card
 
@@ -91,51 +92,64 @@ def markdown_to_html(body: str, title_of: Callable[[str], str | None] = lambda _
     return sanitize(_tick_boxes(rendered))
 
 
-class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.blocks: list[str] = []
-        self.current: list[str] = []
-        self.in_xref = False
+class _TextParser(Protocol):
+    def feed(self, data: str) -> None: ...
+    def close(self) -> None: ...
+    def text(self) -> str: ...
 
-    def _flush(self) -> None:
-        text = re.sub(r"\s+", " ", "".join(self.current)).strip()
-        # Tidy what a dropped link title leaves behind: "( )", "(SUSTAIN-1; )", "see , and".
-        text = re.sub(r"\s*[,;]\s*(?=\))|(?<=\()\s*[,;]\s*", "", text)
-        text = re.sub(r"\s*\(\s*\)|\s+(?=[.,;:])", "", text).strip(" ,;")
-        self.current = []
-        if text:
-            if text[-1] not in ".!?:;":
-                text += "."
-            self.blocks.append(text)
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in BLOCKS or tag in ("ul", "ol", "table"):
-            self._flush()
-        elif tag == "br":
-            self.current.append(" ")
-        elif tag == "a" and dict(attrs).get("title") == XREF:
-            self.in_xref = True
+@functools.cache
+def _text_extractor() -> Callable[[], _TextParser]:
+    """The HTML-to-text parser class, made on first use: html.parser is only needed when building a pack."""
+    from html.parser import HTMLParser
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag in BLOCKS:
-            self._flush()
-        elif tag == "a":
+    class _TextExtractor(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.blocks: list[str] = []
+            self.current: list[str] = []
             self.in_xref = False
 
-    def handle_data(self, data: str) -> None:
-        if self.in_xref:
-            return
-        self.current.append(data.replace(BOX_EMPTY, "").replace(BOX_TICKED, ""))
+        def _flush(self) -> None:
+            text = re.sub(r"\s+", " ", "".join(self.current)).strip()
+            # Tidy what a dropped link title leaves behind: "( )", "(SUSTAIN-1; )", "see , and".
+            text = re.sub(r"\s*[,;]\s*(?=\))|(?<=\()\s*[,;]\s*", "", text)
+            text = re.sub(r"\s*\(\s*\)|\s+(?=[.,;:])", "", text).strip(" ,;")
+            self.current = []
+            if text:
+                if text[-1] not in ".!?:;":
+                    text += "."
+                self.blocks.append(text)
 
-    def text(self) -> str:
-        self._flush()
-        return "\n".join(self.blocks)
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag in BLOCKS or tag in ("ul", "ol", "table"):
+                self._flush()
+            elif tag == "br":
+                self.current.append(" ")
+            elif tag == "a" and dict(attrs).get("title") == XREF:
+                self.in_xref = True
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in BLOCKS:
+                self._flush()
+            elif tag == "a":
+                self.in_xref = False
+
+        def handle_data(self, data: str) -> None:
+            if self.in_xref:
+                return
+            self.current.append(data.replace(BOX_EMPTY, "").replace(BOX_TICKED, ""))
+
+        def text(self) -> str:
+            self._flush()
+            return "\n".join(self.blocks)
+
+    return _TextExtractor
 
 
 def html_to_text(html_text: str) -> str:
     """Plain text of rendered HTML: each heading, paragraph, list item and cell ends as a sentence."""
-    parser = _TextExtractor()
+    parser = _text_extractor()()
     parser.feed(html_text)
     parser.close()
     return parser.text()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
+import os
 from pathlib import Path
 
 from . import __version__
@@ -19,7 +19,13 @@ def builder_version() -> str:
 
 def card_files(cards_dir: Path) -> list[Path]:
     """Every card file under a cards folder, in a stable order."""
-    return sorted(cards_dir.rglob("*.md"), key=lambda p: p.relative_to(cards_dir).as_posix())
+    found = [
+        (os.path.relpath(os.path.join(folder, name), cards_dir).replace(os.sep, "/"), Path(folder, name))
+        for folder, _dirs, names in os.walk(cards_dir)
+        for name in names
+        if name.endswith(".md")
+    ]
+    return [path for _key, path in sorted(found)]
 
 
 def source_files(source: Path) -> list[Path]:
@@ -33,6 +39,8 @@ def source_files(source: Path) -> list[Path]:
 
 def source_digest(source: Path) -> str:
     """SHA-256 over the source files' names and bytes: the pack's content_sha256."""
+    import hashlib  # not at module level: a start-up with unchanged sources never hashes (see defaults.is_current)
+
     digest = hashlib.sha256(f"ketaref-schema-{SCHEMA_VERSION}\n".encode())
     for path in source_files(source):
         data = path.read_bytes()

@@ -159,3 +159,31 @@ def test_a_broken_card_with_no_previous_pack_is_reported(resources: Path, cache:
     assert 1 == result.exit_code
     assert "dose-iv-ketamine.md:" in result.output
     assert "unknown category 'dosage'" in result.output
+
+
+def test_an_unchanged_start_does_not_hash_the_sources_again(
+    resources: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, _ = default_with_notices()
+    default_with_notices()  # the full check passes and leaves a stamp of the files' sizes and times
+
+    def no_hashing(_source: Path) -> str:
+        raise AssertionError("hashed the sources although nothing changed")
+
+    monkeypatch.setattr("ketaref.sources.source_digest", no_hashing)
+    assert (path, []) == default_with_notices()
+
+
+def test_an_edit_that_keeps_the_size_still_rebuilds(resources: Path, cache: Path) -> None:
+    default_with_notices()
+    default_with_notices()
+    card = resources / "cards" / "dosing" / "dose-iv-ketamine.md"
+    before = card.stat()
+    text = card.read_text("utf-8")
+    card.write_text(text.replace("IV ketamine dosing for depression", "IV ketamine dosing for Depression"), "utf-8")
+    os.utime(card, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))
+    assert before.st_size == card.stat().st_size
+    path, notices = default_with_notices()
+    assert 1 == len(notices)
+    with open_pack(path) as pack:
+        assert "IV ketamine dosing for Depression" == pack.card("dose-iv-ketamine").title

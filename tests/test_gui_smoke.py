@@ -10,7 +10,11 @@ from pathlib import Path
 import pytest
 from packversions import make_pack
 
-HEAVY = ("markdown", "sqlite_utils", "textstat", "nh3", "PySide6.QtPrintSupport")
+# Loaded only when used: building packs, printing, pack updates, the dialogs.
+HEAVY = (
+    "markdown", "sqlite_utils", "textstat", "nh3", "PySide6.QtPrintSupport", "html.parser", "hashlib",
+    "ketaref.updates", "ketaref.gui.update_dialog", "ketaref.gui.dialogs", "ketaref.pack", "ketaref.handout",
+)  # fmt: skip
 
 
 def run(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:

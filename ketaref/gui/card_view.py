@@ -71,11 +71,11 @@ class _WrappingDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         tree = self.parent()
-        assert isinstance(tree, QTreeWidget)
         depth, parent = 0, index.parent()
         while parent.isValid():
             depth, parent = depth + 1, parent.parent()
-        width = max(40, tree.viewport().width() - depth * tree.indentation() - 8)
+        assert isinstance(tree, _Outline)
+        width = max(40, tree.viewport_width - depth * tree.indentation() - 8)
         text = str(index.data() or "")
         bounds = option.fontMetrics.boundingRect(QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, text)
         return QSize(width, bounds.height() + 4)
@@ -86,6 +86,9 @@ class _Outline(QTreeWidget):
 
     def __init__(self) -> None:
         super().__init__()
+        # Kept from the viewport's resize events: asking viewport() for it makes PySide look up the Python
+        # class of the plain QWidget it returns among every widget class, which costs milliseconds at start-up.
+        self.viewport_width = 200
         self.setAccessibleName("Sections of this card")
         self.setHeaderHidden(True)
         self.setRootIsDecorated(False)
@@ -97,7 +100,8 @@ class _Outline(QTreeWidget):
         self.setItemDelegate(_WrappingDelegate(self))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        """Wrap again at the new width."""
+        """Wrap again at the new width (a scroll area's resize event is its viewport's)."""
+        self.viewport_width = event.size().width()
         super().resizeEvent(event)
         self.doItemsLayout()
 

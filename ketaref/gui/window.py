@@ -18,11 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import __version__, updates
+from .. import __version__
 from ..errors import KetarefError
 from ..store import Pack, open_pack
 from . import settings as S
-from . import update_dialog
 from .actions import ACTIONS, MENUS, Act, Scope, create_actions, first_key, key_sequences
 from .banners import DisclaimerBanner, UpdateBanner
 from .card_view import CardView
@@ -66,9 +65,7 @@ class MainWindow(PrintingMixin, PackUpdatesMixin, QMainWindow):
         self.update_banner = UpdateBanner()
         self.update_banner.review_button.clicked.connect(self.review_update)
         self.update_banner.not_now_button.clicked.connect(self.dismiss_update)
-        self.pending_update: updates.Update | None = None
-        self.update_check = update_dialog.UpdateCheck(self)
-        self.update_check.done.connect(self._update_checked)
+        self.pending_update = None
         self._on_demand = 0  # the number of the check the user asked for from the menu, if any
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.search_panel)
@@ -254,7 +251,7 @@ class MainWindow(PrintingMixin, PackUpdatesMixin, QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Save state, stop the search and update threads and close the pack."""
         self.save_state()
-        self.update_check.stop()
+        self._stop_update_check()
         self.search_panel.shutdown()
         self.pack.close()
         super().closeEvent(event)
@@ -390,7 +387,7 @@ class MainWindow(PrintingMixin, PackUpdatesMixin, QMainWindow):
         if current is None or not self._show(current.id):
             self.card_view.clear()
         self._update_nav()
-        self.update_check.forget()  # an update found for the old pack no longer applies
+        self._stop_update_check(forget_only=True)  # an update found for the old pack no longer applies
         self.pending_update = None
         self.update_banner.hide()
         self._update_pack_actions()
@@ -407,6 +404,7 @@ class MainWindow(PrintingMixin, PackUpdatesMixin, QMainWindow):
 
     def about(self) -> None:
         """Help > About: versions, the pack, what changed since the previous pack, and the disclaimer."""
+        from .. import updates
         from . import dialogs
 
         notes = updates.release_notes(pack_path=self.pack.path)

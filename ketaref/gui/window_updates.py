@@ -7,9 +7,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMessageBox
 
-from .. import updates
+from ..paths import UPDATE_STATE_FILE, user_dir
 from . import settings as S
-from . import update_dialog
 from .actions import Act
 
 if TYPE_CHECKING:
@@ -19,8 +18,10 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QMainWindow as _Window
 
     from ..store import Pack
+    from ..updates import Update
     from .banners import UpdateBanner
     from .search_panel import SearchPanel
+    from .update_dialog import UpdateCheck
 else:
     _Window = object  # a plain mixin at run time: MainWindow brings the QMainWindow
 
@@ -36,15 +37,37 @@ class PackUpdatesMixin(_Window):
     actions_: dict[Act, QAction]
     search_panel: SearchPanel
     update_banner: UpdateBanner
-    update_check: update_dialog.UpdateCheck
-    pending_update: updates.Update | None
+    pending_update: Update | None
     _on_demand: int
+    _update_check: UpdateCheck | None = None
 
     if TYPE_CHECKING:
 
         def open_pack_file(self, path: Path, verified: bool = False) -> bool: ...
 
+    @property
+    def update_check(self) -> UpdateCheck:
+        """The background look for pack updates, made on first use (the updates code is not loaded at start-up)."""
+        if self._update_check is None:
+            from .update_dialog import UpdateCheck
+
+            self._update_check = UpdateCheck(self)
+            self._update_check.done.connect(self._update_checked)
+        return self._update_check
+
+    def _stop_update_check(self, forget_only: bool = False) -> None:
+        if self._update_check is not None:
+            if forget_only:
+                self._update_check.forget()
+            else:
+                self._update_check.stop()
+
     def _update_pack_actions(self) -> None:
+        if not (user_dir("data") / UPDATE_STATE_FILE).is_file():  # no update ever installed: nothing to roll back
+            self.actions_[Act.ROLLBACK_PACK].setEnabled(False)
+            return
+        from .. import updates
+
         self.actions_[Act.ROLLBACK_PACK].setEnabled(updates.previous_pack() is not None)
 
     def check_for_update(self, on_demand: bool = False) -> bool:
@@ -52,6 +75,8 @@ class PackUpdatesMixin(_Window):
 
         False when there is no folder to look in (the user is told when they asked from the menu).
         """
+        from .. import updates
+
         folder = updates.updates_folder(self.settings.get(S.UPDATES_FOLDER))
         if on_demand and (folder is None or not folder.is_dir()):
             problem = (
@@ -69,7 +94,7 @@ class PackUpdatesMixin(_Window):
             self.statusBar().showMessage(f"Looking for a newer pack in {folder} ...", 10000)
         return True
 
-    def _update_checked(self, number: int, update: updates.Update | None, error: str) -> None:
+    def _update_checked(self, number: int, update: Update | None, error: str) -> None:
         """The answer of the update check: offer the update, or (when the user asked) say there is none."""
         if number != self.update_check.latest:
             return
@@ -100,6 +125,8 @@ class PackUpdatesMixin(_Window):
         self.update_banner.hide()
         if update is None:
             return
+        from . import update_dialog
+
         installed = update_dialog.review_update(self, update)
         if installed is not None and self.open_pack_file(installed, verified=True):
             self.statusBar().showMessage(
@@ -118,6 +145,8 @@ class PackUpdatesMixin(_Window):
 
     def rollback_pack(self) -> None:
         """File > Roll back to previous pack: after asking, go back to the pack in use before the last update."""
+        from . import update_dialog
+
         restored = update_dialog.rollback_pack(self)
         if restored is not None and self.open_pack_file(restored, verified=True):
             self.statusBar().showMessage(
