@@ -29,6 +29,8 @@ OPEN, CLOSE = "\x02", "\x03"
 
 def normalize(text: str) -> str:
     """Lowercase text with diacritics removed, as the index's tokenizer sees it."""
+    if text.isascii():  # nothing to decompose: the common case, and the one search meets per result title
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
