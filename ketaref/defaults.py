@@ -47,7 +47,10 @@ def is_current(pack: Path, resources: Path) -> bool:
     stamp = user_dir("cache") / STAMP_FILE
     try:
         fingerprint = _fingerprint(pack, resources)
-        if stamp.read_text("utf-8") == fingerprint:
+    except OSError:
+        fingerprint = ""  # a file vanished while looking: the full check below decides
+    try:
+        if fingerprint and stamp.read_text("utf-8") == fingerprint:
             return True
     except (OSError, UnicodeDecodeError):
         pass
@@ -57,8 +60,8 @@ def is_current(pack: Path, resources: Path) -> bool:
     current = (
         meta.get("content_sha256") == source_digest(resources) and meta.get("builder_version") == builder_version()
     )
-    if current:
-        _write_stamp(stamp, _fingerprint(pack, resources))
+    if current and fingerprint:
+        _write_stamp(stamp, fingerprint)
     return current
 
 
