@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from .paths import UPDATE_STATE_FILE, bundled_pack, cached_pack, resources_dir, user_dir
+from .paths import bundled_pack, cached_pack, resources_dir, update_ever_installed, user_dir
 
 
 def _meta(path: Path) -> dict[str, str]:
@@ -78,7 +78,7 @@ def _write_stamp(stamp: Path, fingerprint: str) -> None:
 
 def installed_update(resources: Path) -> Path | None:
     """The installed pack update (ketaref.updates), when its content version is above the bundled resources'."""
-    if not (user_dir("data") / UPDATE_STATE_FILE).is_file():  # no update ever installed: skip loading updates
+    if not update_ever_installed():
         return None
     from .pack import content_version
     from .updates import active_pack, is_newer

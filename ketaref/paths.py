@@ -53,3 +53,8 @@ def bundled_pack() -> Path:
 def cached_pack() -> Path:
     """Where the default pack is built on first use."""
     return user_dir("cache") / PACK_FILENAME
+
+
+def update_ever_installed() -> bool:
+    """True once a pack update has been installed (cheap: callers skip loading ketaref.updates otherwise)."""
+    return (user_dir("data") / UPDATE_STATE_FILE).is_file()

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMessageBox
 
-from ..paths import UPDATE_STATE_FILE, user_dir
+from ..paths import update_ever_installed
 from . import settings as S
 from .actions import Act
 
@@ -63,7 +63,7 @@ class PackUpdatesMixin(_Window):
                 self._update_check.stop()
 
     def _update_pack_actions(self) -> None:
-        if not (user_dir("data") / UPDATE_STATE_FILE).is_file():  # no update ever installed: nothing to roll back
+        if not update_ever_installed():  # nothing to roll back
             self.actions_[Act.ROLLBACK_PACK].setEnabled(False)
             return
         from .. import updates
