@@ -305,7 +305,7 @@ def handout_cmd(
     help="Folder laid out like resources/. Default: the bundled resources.",
 )
 def lint_cmd(source: Path | None) -> None:
-    """Check the card sources: format, links, sources, review dates, handout reading grade."""
+    """Check the card sources: format, links, sources, review dates, handout reading grade (body and summary)."""
     from .lint import MAX_HANDOUT_GRADE, lint
     from .paths import resources_dir
 
@@ -313,9 +313,10 @@ def lint_cmd(source: Path | None) -> None:
         report = lint(source or resources_dir())
     for problem in report.problems:
         click.echo(str(problem), err=not problem.warning)
-    for _card_id, (path, grade) in sorted(report.grades.items()):
-        verdict = "ok" if grade <= MAX_HANDOUT_GRADE else "too hard"
-        click.echo(f"{path}: reading grade {grade} (Flesch-Kincaid, {verdict})")
+    for card_id, (path, grade) in sorted(report.grades.items()):
+        boxed = report.summary_grades[card_id]
+        verdict, boxed_verdict = ("ok" if g <= MAX_HANDOUT_GRADE else "too hard" for g in (grade, boxed))
+        click.echo(f"{path}: reading grade {grade} (Flesch-Kincaid, {verdict}); summary {boxed} ({boxed_verdict})")
     summary = f"{report.cards} cards: {len(report.errors)} error(s), {len(report.warnings)} warning(s)."
     if report.errors:
         raise Failure(summary)

@@ -1,4 +1,4 @@
-"""Content checks beyond validation: review dates and the reading grade of patient handouts."""
+"""Content checks beyond validation: review dates and the reading grade of patient handouts (body and summary)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ class LintReport:
     """Every problem (errors and warnings) and each patient card's reading grade."""
 
     problems: list[Problem] = field(default_factory=list)
-    grades: dict[str, tuple[str, float]] = field(default_factory=dict)  # id -> (path, grade)
+    grades: dict[str, tuple[str, float]] = field(default_factory=dict)  # id -> (path, grade of body_text)
+    summary_grades: dict[str, float] = field(default_factory=dict)  # id -> grade of the summary
     cards: int = 0
 
     @property
@@ -40,10 +41,12 @@ def reading_grade(text: str) -> float:
 
 def lint(source: Path, today: dt.date | None = None) -> LintReport:
     """Validate a source folder and check review age and handout reading grades."""
-    from .pack import render_cards, validate
+    from .pack import render_cards, validate_sources
 
     today = today or dt.date.today()
-    cards, _groups, problems = validate(source)
+    parsed, _groups, problems = validate_sources(source)
+    cards = [p.card for p in parsed]
+    summary_lines = {p.card.id: p.line_of("summary") for p in parsed}
     report = LintReport(list(problems), cards=len(cards))
     for card in cards:
         age = (today - card.reviewed).days
@@ -64,6 +67,18 @@ def lint(source: Path, today: dt.date | None = None) -> LintReport:
                     1,
                     f"reading grade {grade} (Flesch-Kincaid) is above {MAX_HANDOUT_GRADE:g} for a patient handout: "
                     "use shorter sentences and plainer words",
+                )
+            )
+        # The summary prints first, boxed, at the top of the handout: the patient reads it before anything else.
+        summary = round(reading_grade(card.summary), 1)
+        report.summary_grades[card.id] = summary
+        if summary > MAX_HANDOUT_GRADE:
+            report.problems.append(
+                Problem(
+                    card.path,
+                    summary_lines.get(card.id, 1),
+                    f"summary reading grade {summary} (Flesch-Kincaid) is above {MAX_HANDOUT_GRADE:g}: it prints "
+                    "first on the handout; use short sentences and plain words",
                 )
             )
     report.problems.sort(key=lambda p: (p.path, p.line))

@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .atomic import atomic_path
-from .cards import body_links, display_path, load_cards
+from .cards import CardSource, body_links, display_path, load_cards
 from .errors import CardError, KetarefError, Problem
 from .model import CATEGORIES, Card
 from .search import tokens
@@ -77,11 +77,17 @@ def content_version(source: Path) -> str:
 
 def validate(source: Path) -> tuple[list[Card], list[list[str]], list[Problem]]:
     """Parse and validate a source folder: cards, synonym groups and every problem."""
+    parsed, groups, problems = validate_sources(source)
+    return [p.card for p in parsed], groups, problems
+
+
+def validate_sources(source: Path) -> tuple[list[CardSource], list[list[str]], list[Problem]]:
+    """validate(), keeping where each card's parts sit in its file (for messages that name a line)."""
     if not (source / "cards").is_dir():
         raise KetarefError(f"{source} has no cards/ folder: is it a KetaRef source folder?")
     parsed, problems = load_cards(source / "cards")
     groups, syn_problems = load_synonyms(source / "synonyms.toml")
-    return [p.card for p in parsed], groups, problems + syn_problems
+    return parsed, groups, problems + syn_problems
 
 
 def render_cards(cards: list[Card], progress: Progress | None = None) -> list[Card]:

@@ -82,10 +82,36 @@ def test_each_handout_grade_is_printed(source: Path) -> None:
     result = run_lint(Path("."))
     assert 0 == result.exit_code
     grades = [line for line in result.stdout.splitlines() if ": reading grade " in line]
+    first, second = (report.grades[c][1] for c in ("handout-after-treatment", "handout-second"))
+    first_summary, second_summary = (report.summary_grades[c] for c in ("handout-after-treatment", "handout-second"))
     assert [
-        f"{HANDOUT_PATH}: reading grade {report.grades['handout-after-treatment'][1]} (Flesch-Kincaid, ok)",
-        f"cards/handouts/handout-second.md: reading grade {report.grades['handout-second'][1]} (Flesch-Kincaid, ok)",
+        f"{HANDOUT_PATH}: reading grade {first} (Flesch-Kincaid, ok); summary {first_summary} (ok)",
+        f"cards/handouts/handout-second.md: reading grade {second} (Flesch-Kincaid, ok); summary {second_summary} (ok)",
     ] == grades
+
+
+def test_hard_summary_is_an_error_on_its_line_even_when_the_body_is_easy(source: Path) -> None:
+    # The summary prints first, in a box, on the patient's sheet.
+    write_card(source, "handout-hard-summary", "handouts", audience="patient", summary=HARD.split(". ")[0] + ".")
+    report = lint(source, today=TODAY)
+    grade = report.summary_grades["handout-hard-summary"]
+    assert grade > 8
+    assert report.grades["handout-hard-summary"][1] <= 8
+    assert [
+        f"cards/handouts/handout-hard-summary.md:6: summary reading grade {grade} (Flesch-Kincaid) is above 8: "
+        "it prints first on the handout; use short sentences and plain words"
+    ] == [str(p) for p in report.errors]
+    result = run_lint(Path("."))
+    assert 1 == result.exit_code
+    assert (
+        f"handout-hard-summary.md: reading grade {report.grades['handout-hard-summary'][1]} (Flesch-Kincaid, ok); "
+        f"summary {grade} (too hard)" in result.stdout
+    )
+
+
+def test_hard_clinician_summary_is_fine(source: Path) -> None:
+    write_card(source, "mon-hard-summary", "monitoring", summary=HARD.split(". ")[0] + ".")
+    assert [] == lint(source, today=TODAY).problems
 
 
 def test_old_review_is_a_warning_and_the_lint_passes(source: Path) -> None:
