@@ -87,17 +87,20 @@ def check_logo(logo: Path | None) -> None:
         raise KetarefError(f"The logo file {logo} is not an image KetaRef can read (use PNG or JPEG).")
 
 
-def _stylesheet(pt: float) -> str:
+def _stylesheet(pt: float, compact: bool = False) -> str:
+    # Qt's rich text ignores margins given in pt (they come out as 0); em scales with large print.
+    # A form (tick boxes) is spaced tighter so that it fits on one page.
+    p_top, p_bottom, li_bottom, h_bottom = (0.1, 0.15, 0.0, 0.1) if compact else (0.25, 0.4, 0.05, 0.25)
     return f"""
     body {{ font-size: {pt:.1f}pt; }}
-    h1 {{ font-size: {pt * 1.6:.1f}pt; font-weight: bold; margin-top: 0; margin-bottom: {pt * 0.3:.1f}pt; }}
-    h2 {{ font-size: {pt * 1.25:.1f}pt; font-weight: bold; margin-bottom: {pt * 0.3:.1f}pt; }}
-    h3 {{ font-size: {pt * 1.1:.1f}pt; font-weight: bold; margin-bottom: {pt * 0.2:.1f}pt; }}
-    p {{ margin-top: {pt * 0.25:.1f}pt; margin-bottom: {pt * 0.35:.1f}pt; }}
-    li {{ margin-bottom: {pt * 0.15:.1f}pt; }}
+    h1 {{ font-size: {pt * 1.6:.1f}pt; font-weight: bold; margin-top: 0; margin-bottom: {h_bottom}em; }}
+    h2 {{ font-size: {pt * 1.25:.1f}pt; font-weight: bold; margin-bottom: {h_bottom}em; }}
+    h3 {{ font-size: {pt * 1.1:.1f}pt; font-weight: bold; margin-bottom: 0.2em; }}
+    p {{ margin-top: {p_top}em; margin-bottom: {p_bottom}em; }}
+    li {{ margin-bottom: {li_bottom}em; }}
     p.meta {{ color: #444444; margin-top: 0; }}
     p.reviewed {{ color: #444444; font-size: {pt * 0.85:.1f}pt; }}
-    table {{ border-collapse: collapse; margin-top: {pt * 0.4:.1f}pt; margin-bottom: {pt * 0.4:.1f}pt; }}
+    table {{ border-collapse: collapse; margin-top: 0.4em; margin-bottom: 0.4em; }}
     th {{ font-weight: bold; background-color: #e8e8e8; border: 1px solid #808080; padding: 3px; }}
     td {{ border: 1px solid #808080; padding: 3px; }}
     table.summary td {{ background-color: #f0f0f0; border: 1px solid #b0b0b0; font-weight: bold; }}
@@ -188,7 +191,7 @@ def _fresh_document(
     font.setFamilies(FONT_FAMILIES)
     font.setPointSizeF(pt)
     doc.setDefaultFont(font)
-    doc.setDefaultStyleSheet(_stylesheet(pt))
+    doc.setDefaultStyleSheet(_stylesheet(pt, compact=is_form(card)))
     doc.setDocumentMargin(0)
     doc.setHtml(card_print_html(card, titles, options))
     # Qt's HTML import keeps headings tight after a paragraph whatever the CSS says: set the space here.
@@ -197,7 +200,7 @@ def _fresh_document(
         level = block.blockFormat().headingLevel()
         if level in (2, 3) and block.blockNumber() > 0:
             fmt = block.blockFormat()
-            fmt.setTopMargin(pt * (1.0 if level == 2 else 0.7) * 96 / 72)  # CSS pixels, scaled by Qt
+            fmt.setTopMargin(pt * (0.85 if level == 2 else 0.7) * 96 / 72)  # CSS pixels, scaled by Qt
             QTextCursor(block).setBlockFormat(fmt)
         block = block.next()
     always = QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore
@@ -207,6 +210,7 @@ def _fresh_document(
             block = doc.findBlockByNumber(index)
             fmt = block.blockFormat()
             fmt.setPageBreakPolicy(always)
+            fmt.setTopMargin(0)  # it starts a page: no space above it
             QTextCursor(block).setBlockFormat(fmt)
         elif index < len(tables):
             frame_fmt = tables[index].frameFormat()

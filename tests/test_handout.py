@@ -220,7 +220,47 @@ def test_headings_stay_with_their_text_and_short_lists_and_tables_stay_whole(
             block = block.next()
         for frame in doc.rootFrame().childFrames():
             rect = layout.frameBoundingRect(frame)
-            if rect.height() < height and int(rect.top() // height) != int((rect.bottom() - 1) // height):
+            # A table that fits on a page together with the heading leading into it must not split.
+            lead = doc.findBlock(frame.firstPosition() - 1)
+            top = layout.blockBoundingRect(lead).top() if lead.blockFormat().headingLevel() else rect.top()
+            if rect.bottom() - top < height and int(rect.top() // height) != int((rect.bottom() - 1) // height):
                 problems.append(f"{card.id}: a table split across pages")
     del writer
     assert [] == problems
+
+
+@pytest.mark.parametrize("large_print", [False, True])
+def test_printed_paragraphs_and_list_items_are_set_apart(shipped_pack, tmp_path: Path, large_print: bool) -> None:  # type: ignore[no-untyped-def]
+    # Qt drops margins given in pt: that once ran a handout's paragraphs together with no gap between them.
+    from PySide6.QtGui import QPdfWriter, QTextBlock
+
+    from ketaref.handout import ensure_app, layout_cards, page_layout
+
+    ensure_app()
+    options = PrintOptions(large_print=large_print)
+    writer = QPdfWriter(str(tmp_path / "gaps.pdf"))
+    writer.setResolution(300)
+    writer.setPageLayout(page_layout(options))
+    card = shipped_pack.card("handout-about-ketamine")
+    [(_card, doc)] = layout_cards(writer, [card], options, shipped_pack.titles())
+    point = writer.logicalDpiY() / 72
+    del writer
+
+    def block_starting(text: str) -> QTextBlock:
+        block = doc.begin()
+        while block.isValid() and not block.text().startswith(text):
+            block = block.next()
+        assert block.isValid(), text
+        return block
+
+    def gap_after(text: str) -> float:
+        """White space between the last line of the block starting with text and the first line of the next."""
+        block = block_starting(text)
+        following = block.next()
+        last = block.layout().lineAt(block.layout().lineCount() - 1)
+        bottom = block.layout().position().y() + last.y() + last.height()
+        return following.layout().position().y() + following.layout().lineAt(0).y() - bottom
+
+    assert gap_after("Ketamine is a medicine") >= 4 * point  # paragraph to paragraph
+    assert gap_after("Esketamine is one form") >= 4 * point
+    assert gap_after("You get it only at the clinic") >= 0.5 * point  # list item to list item
