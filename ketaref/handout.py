@@ -229,8 +229,8 @@ def _tables(doc: QTextDocument) -> list[QTextTable]:
 
 def _next_break(doc: QTextDocument, page: _Page, done: set[tuple[str, int]]) -> tuple[str, int] | None:
     """Where the next page break should go: before a heading stranded at a page foot, or before a short list
-    or a table that would split but fits on a page (with the heading that leads into it). Breaks already
-    placed are not suggested again."""
+    or a table that would split but fits on a page (with the heading, and a paragraph under it, that lead into
+    it). Breaks already placed are not suggested again."""
     from PySide6.QtGui import QTextBlock
 
     layout = doc.documentLayout()
@@ -257,12 +257,25 @@ def _next_break(doc: QTextDocument, page: _Page, done: set[tuple[str, int]]) -> 
     def table_break(index: int) -> tuple[str, int] | None:
         table = tables[index]
         rect = layout.frameBoundingRect(table)
-        if page_of(rect.bottom()) == page_of(rect.top()) or rect.height() >= height or starts_page(rect.top()):
+        if rect.height() >= height:
             return None
+        splits = page_of(rect.bottom()) != page_of(rect.top()) and not starts_page(rect.top())
+        # What leads into the table goes along with it: a heading, or a heading and one paragraph under it.
         lead = doc.findBlock(table.firstPosition() - 1)
-        if lead.isValid() and lead.blockFormat().headingLevel() > 0:
-            return ("block", with_heading(lead).blockNumber())
-        return ("table", index)
+        heading_first = lead.isValid() and lead.blockFormat().headingLevel() > 0
+        intro = lead.previous() if lead.isValid() and lead.textList() is None else None
+        start = None
+        if heading_first:
+            start = with_heading(lead)
+        elif intro is not None and intro.isValid() and intro.blockFormat().headingLevel() > 0:
+            start = with_heading(intro)
+        if start is not None:
+            top = layout.blockBoundingRect(start).top()
+            together = layout.blockBoundingRect(lead).bottom() - top + rect.height()
+            if not starts_page(top) and page_of(top) != page_of(rect.bottom()):
+                if together < height or (heading_first and splits):
+                    return ("block", start.blockNumber())
+        return ("table", index) if splits else None
 
     # In document order, so that each new break lies below the ones already placed and never unsettles them.
     tables = _tables(doc)

@@ -225,6 +225,12 @@ def test_headings_stay_with_their_text_and_short_lists_and_tables_stay_whole(
             top = layout.blockBoundingRect(lead).top() if lead.blockFormat().headingLevel() else rect.top()
             if rect.bottom() - top < height and int(rect.top() // height) != int((rect.bottom() - 1) // height):
                 problems.append(f"{card.id}: a table split across pages")
+            # A heading whose one-paragraph introduction leads into a table is not left behind on the page before.
+            heading = lead.previous()
+            if lead.textList() is None and heading.isValid() and heading.blockFormat().headingLevel():
+                heading_top = layout.blockBoundingRect(heading).top()
+                if rect.bottom() - heading_top < height and int(heading_top // height) != int(rect.top() // height):
+                    problems.append(f"{card.id}: heading '{heading.text()}' left on the page before its table")
     del writer
     assert [] == problems
 
