@@ -23,6 +23,12 @@ STOPWORDS = frozenset(
 # Suffixes cut from the last word so that its other forms still match as a prefix.
 SUFFIXES = ("ational", "ations", "ation", "ative", "ively", "ings", "ing", "ive", "ied", "ies", "ed", "es", "s")
 SNIPPET_TOKENS = 18
+# Words that ask for a patient handout rather than name a topic ("side effects handout", "spray leaflet"):
+# they put the patient handouts first instead of being searched for, and alone they list every handout.
+HANDOUT_WORDS = frozenset({"handout", "handouts", "leaflet", "leaflets"})
+HANDOUT_PHRASES = frozenset({("patient", "info"), ("patient", "information"), ("patient", "sheet"),
+                             ("info", "sheet"), ("information", "sheet")})  # fmt: skip
+
 DIGIT_LETTER = re.compile(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
 OPEN, CLOSE = "\x02", "\x03"
 
@@ -138,6 +144,25 @@ def _words(query: str) -> list[_Word]:
     if any(w.toks[0] not in STOPWORDS or len(w.toks) > 1 for w in found):
         found = [w for w in found if len(w.toks) > 1 or w.toks[0] not in STOPWORDS]
     return found[:MAX_WORDS]
+
+
+def _handout_request(text: str) -> tuple[str, str] | None:
+    """(the topic words, the handout words) when the text asks for patient handouts, else None.
+
+    "patient" or "patients" just before a handout word goes with it, so "patient handout bp" asks about BP.
+    """
+    words = [(raw, tuple(tokens(raw))) for raw in text.split()]
+    asked: set[int] = set()
+    for i, (_raw, toks) in enumerate(words):
+        before = words[i - 1][1] if i else ()
+        if len(toks) == 1 and toks[0] in HANDOUT_WORDS:
+            asked |= {i - 1, i} if before in {("patient",), ("patients",)} else {i}
+        elif before + toks in HANDOUT_PHRASES:
+            asked |= {i - 1, i}
+    if not asked:
+        return None
+    topic = " ".join(raw for i, (raw, _t) in enumerate(words) if i not in asked)
+    return topic, " ".join(raw for i, (raw, _t) in enumerate(words) if i in asked)
 
 
 def _units(words: list[_Word], synonyms: Synonyms | None) -> list[_Unit]:
@@ -314,11 +339,68 @@ def search(
     # Lone surrogates (undecodable bytes in a command-line argument) cannot reach SQLite.
     text = query.encode("utf-8", "replace").decode("utf-8") if isinstance(query, str) else ""
     limit = max(1, min(int(limit), 500))
+    handouts = _handout_request(text) if audience in (None, "patient") else None
+    if handouts is not None:
+        result = _search_handouts(conn, text, *handouts, limit, category, synonyms)
+        if result.results:
+            return result
     units, corrected = build_query(text, synonyms, conn)
+    if corrected and audience in (None, "patient") and (handouts := _handout_request(corrected)) is not None:
+        result = _search_handouts(conn, text, *handouts, limit, category, synonyms, corrected=True)
+        if result.results:
+            return result
+    hits = _ranked(conn, units, corrected or text, limit, category, audience)
+    exact = _exact(conn, text, category, audience)
+    if exact:
+        corrected = None  # the text names a card exactly: there is nothing to correct
+    elif corrected:
+        exact = _exact(conn, corrected, category, audience)
+    if exact:
+        exact = next((h for h in hits if h.id == exact.id), exact)  # its snippet, when the search found it too
+        hits = [exact, *(h for h in hits if h.id != exact.id)][:limit]
+    return SearchResult(text, corrected, hits)
+
+
+def _search_handouts(
+    conn: sqlite3.Connection,
+    text: str,
+    topic: str,
+    asked: str,
+    limit: int,
+    category: str | None,
+    synonyms: Synonyms | None,
+    corrected: bool = False,
+) -> SearchResult:
+    """The patient handouts on the topic first, then the other cards on it; every handout when there is no topic."""
+    units, fixed = build_query(topic, synonyms, conn)
+    shown = None  # the corrected query the user sees, handout words included
+    if fixed or corrected:
+        shown = f"{fixed or topic} {asked}".strip()
+    if not units:
+        filters, params = card_filters(category, "patient")
+        sql = f"SELECT id, title, category, audience, summary FROM cards WHERE 1=1{filters}"
+        rows = conn.execute(sql + " ORDER BY title COLLATE NOCASE LIMIT ?", [*params, limit]).fetchall()
+        return SearchResult(text, shown, [Hit(r[0], r[1], r[2], r[3], escape(r[4]), 0.0) for r in rows])
+    hits = _ranked(conn, units, fixed or topic, limit, category, "patient")
+    if hits and len(hits) < limit:
+        seen = {h.id for h in hits}
+        hits += [h for h in _ranked(conn, units, fixed or topic, limit, category, None) if h.id not in seen]
+    return SearchResult(text, shown, hits[:limit])
+
+
+def _ranked(
+    conn: sqlite3.Connection,
+    units: list[_Unit],
+    text: str,
+    limit: int,
+    category: str | None,
+    audience: str | None,
+) -> list[Hit]:
+    """The cards matching the units, best first, with snippets marking the words of text."""
     expressions = [u.expression() for u in units]
-    prefixes = sorted({stem(t) for t in tokens(corrected or text) if len(t) > 1}, key=len, reverse=True)
     if not expressions:
-        return SearchResult(text, None, [])
+        return []
+    prefixes = sorted({stem(t) for t in tokens(text) if len(t) > 1}, key=len, reverse=True)
     filters, params = card_filters(category, audience, "c.")
     sql = SQL.format(tokens=SNIPPET_TOKENS, filters=filters)
     hits: dict[str, Hit] = {}
@@ -338,17 +420,7 @@ def search(
             snippet = _snippet(row[4] or "", row[6], prefixes)
             hits[row[0]] = Hit(row[0], row[1], row[2], row[3], snippet, round(-row[5], 4))
     # Cards whose title holds every word of the query come first; bm25 orders the rest.
-    results = sorted(hits.values(), key=lambda h: not all(u.in_title(tokens(h.title)) for u in units))[:limit]
-    exact = _exact(conn, text, category, audience)
-    if exact:
-        corrected = None  # the text names a card exactly: there is nothing to correct
-    elif corrected:
-        exact = _exact(conn, corrected, category, audience)
-    if exact:
-        results = [h for h in results if h.id != exact.id]
-        results.insert(0, exact if exact.id not in hits else hits[exact.id])
-        results = results[:limit]
-    return SearchResult(text, corrected, results)
+    return sorted(hits.values(), key=lambda h: not all(u.in_title(tokens(h.title)) for u in units))[:limit]
 
 
 def card_filters(category: str | None, audience: str | None, prefix: str = "") -> tuple[str, list[str]]:

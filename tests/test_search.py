@@ -332,3 +332,72 @@ def test_words_run_together_are_split_and_said(shipped_pack, typed: str, shown: 
     found = shipped_pack.search(typed)
     assert shown == found.corrected_query
     assert expected in [h.id for h in found.results[:3]]
+
+
+@pytest.fixture
+def handout_pack(source_dir: Path, tmp_path: Path) -> Iterator[Pack]:
+    """The fixture cards plus a clinician card that mentions a handout and a handout that never says the word."""
+    write_card(
+        source_dir,
+        "dose-driving",
+        "dosing",
+        title="Driving after a dose",
+        summary="No driving until the next day.",
+        body="Give the patient the driving handout. Driving is unsafe until the next day.",
+    )
+    write_card(
+        source_dir,
+        "handout-going-home",
+        "handouts",
+        audience="patient",
+        title="Going home after your dose",
+        summary="How to get home safely.",
+        body="Do not drive until the next day. Ask someone to take you home.",
+    )
+    build(source_dir, tmp_path / "handouts.sqlite")
+    with open_pack(tmp_path / "handouts.sqlite") as opened:
+        yield opened
+
+
+@pytest.mark.parametrize("query", ["driving handout", "handout driving", "drive leaflet", "patient handout driving"])
+def test_a_topic_with_handout_puts_the_handouts_on_it_first(handout_pack: Pack, query: str) -> None:
+    found = ids(handout_pack, query)
+    # both handouts are about driving, though only the clinician card says "handout"; it still follows them
+    assert {"handout-after-treatment", "handout-going-home"} == set(found[:2]), found
+    assert "dose-driving" == found[2], found
+
+
+@pytest.mark.parametrize("query", ["handout", "Handouts", "patient handouts", "leaflets", "patient information"])
+def test_handout_alone_lists_every_handout(handout_pack: Pack, query: str) -> None:
+    result = handout_pack.search(query)
+    assert ["handout-after-treatment", "handout-going-home"] == sorted(h.id for h in result.results)
+    assert all(h.snippet for h in result.results)  # the summary stands in for a snippet
+    assert result.corrected_query is None
+
+
+def test_a_misspelt_handout_word_is_corrected_and_still_asks_for_handouts(handout_pack: Pack) -> None:
+    result = handout_pack.search("drivng handuot")
+    assert "driving handout" == result.corrected_query
+    assert ["handout-after-treatment", "handout-going-home", "dose-driving"] == sorted(
+        h.id for h in result.results[:2]
+    ) + [result.results[2].id]
+
+
+def test_handout_is_an_ordinary_word_for_clinician_cards(handout_pack: Pack) -> None:
+    assert ["dose-driving"] == ids(handout_pack, "handout", audience="clinician")
+    # no handout in the category: the word is searched for as typed
+    assert ["dose-driving"] == ids(handout_pack, "handout", category="dosing")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("side effects handout", "handout-side-effects"),
+        ("spray handout", "handout-esketamine-spray"),
+        ("handout for driving", "handout-after-treatment"),
+        ("infusion leaflet", "handout-infusion-day"),
+        ("is it right for me handout", "handout-is-it-right"),
+    ],
+)
+def test_asking_for_a_handout_on_the_shipped_pack_gives_it_first(shipped_pack, query: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    assert expected == shipped_pack.search(query).results[0].id
