@@ -211,11 +211,16 @@ def _term_exists(conn: sqlite3.Connection, token: str, prefix: bool) -> bool:
     return row.fetchone() is not None
 
 
-def _correct(conn: sqlite3.Connection, token: str) -> str | None:
-    """The nearest indexed word to a token that matches nothing (frequent words first)."""
-    if len(token) < 3 or token.isdigit():
+def _correct(conn: sqlite3.Connection, token: str, typing: bool) -> str | None:
+    """The nearest indexed word to a token that matches nothing (frequent words first).
+
+    Three letters or fewer are left alone: they are mostly abbreviations, whose one-letter neighbours are other
+    words (NNT is not "not"). Two edits at most, so one drug name never turns into another (clozapine is not
+    cocaine). Only the word being typed (typing) may be the start of a longer word.
+    """
+    if len(token) < 4 or token.isdigit():
         return None
-    limit = 1 if len(token) <= 4 else 2 if len(token) <= 8 else 3
+    limit = 1 if len(token) <= 4 else 2
     best: tuple[float, int, str] | None = None
     for first in (token[0], None):
         if first is None:
@@ -228,11 +233,13 @@ def _correct(conn: sqlite3.Connection, token: str) -> str | None:
                 "SELECT term, docs FROM terms WHERE term >= ? AND term < ?", (first, first + "\U0010ffff")
             )
         for term, docs in rows:
-            if term.isdigit():
+            if term.isdigit() or term in STOPWORDS:
                 continue
             whole = _levenshtein(token, term, limit)
             # A word still being typed: compare with the start of the indexed word.
-            start = _levenshtein(token, term[: len(token)], limit) + 0.5 if len(term) > len(token) else limit + 1
+            start: float = limit + 1
+            if typing and len(term) > len(token):
+                start = _levenshtein(token, term[: len(token)], limit) + 0.5
             distance = min(whole, start)
             if distance <= limit and (best is None or (distance, -docs, term) < best):
                 best = (distance, -docs, term)
@@ -246,12 +253,12 @@ def _docs(conn: sqlite3.Connection, term: str) -> int:
     return int(row[0]) if row else 0
 
 
-def _repair(conn: sqlite3.Connection, token: str) -> list[str]:
+def _repair(conn: sqlite3.Connection, token: str, typing: bool) -> list[str]:
     """An unknown token as indexed words: 84mg -> 84 mg, a typo -> the nearest word, blackbox -> black box."""
     parts = re.findall(r"\d+|[^\W\d_]+", token)
     if len(parts) > 1 and all(_term_exists(conn, part, False) for part in parts):
         return parts
-    nearest = _correct(conn, token)
+    nearest = _correct(conn, token, typing)
     if nearest:
         return [nearest]
     if token.isalpha() and len(token) >= 6:
@@ -290,7 +297,7 @@ def build_query(
                 for part in (
                     [t]
                     if _term_exists(conn, stem(t) if i == end else t, i == end and not t.isdigit())
-                    else _repair(conn, t)
+                    else _repair(conn, t, unit is units[-1] and i == end)
                 )
             ]
             if fixed != word.toks:

@@ -401,3 +401,24 @@ def test_handout_is_an_ordinary_word_for_clinician_cards(handout_pack: Pack) -> 
 )
 def test_asking_for_a_handout_on_the_shipped_pack_gives_it_first(shipped_pack, query: str, expected: str) -> None:  # type: ignore[no-untyped-def]
     assert expected == shipped_pack.search(query).results[0].id
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "NNT",  # an abbreviation the pack does not hold: not "not"
+        "clozapine",  # three edits from "cocaine": one drug name must never turn into another
+    ],
+)
+def test_a_word_far_from_any_indexed_word_is_not_corrected(shipped_pack, typed: str) -> None:  # type: ignore[no-untyped-def]
+    found = shipped_pack.search(typed)
+    assert found.corrected_query is None
+    assert [] == found.results
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [("ketamnie", "ketamine"), ("hypertenison", "hypertension"), ("contraindicatoins", "contraindications")],
+)
+def test_two_letter_slips_are_still_corrected(shipped_pack, typed: str, shown: str) -> None:  # type: ignore[no-untyped-def]
+    assert shown == shipped_pack.search(typed).corrected_query
