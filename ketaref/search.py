@@ -138,12 +138,10 @@ class _Unit:
 
 
 def _words(query: str) -> list[_Word]:
+    """The words of a query, stopwords included (a synonym phrase may hold one: "under the tongue")."""
     cleaned = "".join(ch if ch.isprintable() else " " for ch in query[:MAX_CHARS])
     found = [_Word(raw, tokens(raw)) for raw in cleaned.split()]
-    found = [w for w in found if w.toks]
-    if any(w.toks[0] not in STOPWORDS or len(w.toks) > 1 for w in found):
-        found = [w for w in found if len(w.toks) > 1 or w.toks[0] not in STOPWORDS]
-    return found[:MAX_WORDS]
+    return [w for w in found if w.toks][: MAX_WORDS * 4]
 
 
 def _handout_request(text: str) -> tuple[str, str] | None:
@@ -187,7 +185,9 @@ def _units(words: list[_Word], synonyms: Synonyms | None) -> list[_Unit]:
         else:
             units.append(_Unit([words[i]], [words[i].toks], False))
             i += 1
-    return units
+    # A stopword outside a synonym phrase carries no meaning for ranking, unless the query is nothing else.
+    meaningful = [u for u in units if u.synonym or len(u.words[0].toks) > 1 or u.words[0].toks[0] not in STOPWORDS]
+    return (meaningful or units)[:MAX_WORDS]
 
 
 def _levenshtein(a: str, b: str, limit: int) -> int:

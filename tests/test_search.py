@@ -422,3 +422,15 @@ def test_a_word_far_from_any_indexed_word_is_not_corrected(shipped_pack, typed: 
 )
 def test_two_letter_slips_are_still_corrected(shipped_pack, typed: str, shown: str) -> None:  # type: ignore[no-untyped-def]
     assert shown == shipped_pack.search(typed).corrected_query
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("under the tongue", "dose-other-routes"),  # a synonym phrase holding a stopword: sublingual
+        ("nil by mouth", "dose-esketamine"),
+        ("fasting", "dose-esketamine"),  # a phrase of its own: not the prefix "fast" of "fast-acting"
+    ],
+)
+def test_synonym_phrases_find_their_card_first(shipped_pack, typed: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    assert expected == shipped_pack.search(typed).results[0].id
