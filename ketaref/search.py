@@ -190,17 +190,22 @@ def _units(words: list[_Word], synonyms: Synonyms | None) -> list[_Unit]:
     return (meaningful or units)[:MAX_WORDS]
 
 
-def _levenshtein(a: str, b: str, limit: int) -> int:
+def _distance(a: str, b: str, limit: int) -> int:
+    """Edits from a to b (insert, delete, replace, or swap two neighbours), or limit + 1 when more than limit."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
+    before: list[int] = []
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         current = [i]
         for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+            edits = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if before and j > 1 and ca == b[j - 2] and a[i - 2] == cb and ca != cb:
+                edits = min(edits, before[j - 2] + 1)  # two letters typed the wrong way round
+            current.append(edits)
         if min(current) > limit:
             return limit + 1
-        previous = current
+        before, previous = previous, current
     return previous[-1]
 
 
@@ -215,12 +220,13 @@ def _correct(conn: sqlite3.Connection, token: str, typing: bool) -> str | None:
     """The nearest indexed word to a token that matches nothing (frequent words first).
 
     Three letters or fewer are left alone: they are mostly abbreviations, whose one-letter neighbours are other
-    words (NNT is not "not"). Two edits at most, so one drug name never turns into another (clozapine is not
-    cocaine). Only the word being typed (typing) may be the start of a longer word.
+    words (NNT is not "not"). One slip (a swap of two letters counts as one) up to 8 letters, two from 9, so a
+    drug name does not turn into another word (clozapine is not cocaine, propofol is not protocol). Only the
+    word being typed (typing) may be the start of a longer word.
     """
     if len(token) < 4 or token.isdigit():
         return None
-    limit = 1 if len(token) <= 4 else 2
+    limit = 1 if len(token) <= 8 else 2
     best: tuple[float, int, str] | None = None
     for first in (token[0], None):
         if first is None:
@@ -235,11 +241,11 @@ def _correct(conn: sqlite3.Connection, token: str, typing: bool) -> str | None:
         for term, docs in rows:
             if term.isdigit() or term in STOPWORDS:
                 continue
-            whole = _levenshtein(token, term, limit)
+            whole = _distance(token, term, limit)
             # A word still being typed: compare with the start of the indexed word.
             start: float = limit + 1
             if typing and len(term) > len(token):
-                start = _levenshtein(token, term[: len(token)], limit) + 0.5
+                start = _distance(token, term[: len(token)], limit) + 0.5
             distance = min(whole, start)
             if distance <= limit and (best is None or (distance, -docs, term) < best):
                 best = (distance, -docs, term)
