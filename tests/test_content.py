@@ -158,3 +158,37 @@ def test_an_abbreviation_that_is_also_a_word_expands_only_in_capitals(shipped_pa
     lower = [h.id for h in shipped_pack.search("in dosing").results]
     assert "dose-other-routes" in capitals or "dose-esketamine" in capitals
     assert [h.id for h in shipped_pack.search("dosing").results] == lower  # "in" is a plain word, dropped
+
+
+def _cards_digest(source: Path) -> str:
+    """SHA-256 over the card and synonym files (what a pack holds), leaving out pack.toml and its version."""
+    import hashlib
+
+    from ketaref.sources import source_files
+
+    digest = hashlib.sha256()
+    for path in source_files(source):
+        if path.name != "pack.toml":
+            data = path.read_bytes().replace(b"\r\n", b"\n")  # the same on a checkout with Windows line ends
+            digest.update(f"{path.relative_to(source).as_posix()}\n".encode() + data)
+    return digest.hexdigest()
+
+
+def test_content_version_is_raised_whenever_the_cards_change() -> None:
+    """Workstations take a pack as an update only when its content version is higher than theirs."""
+    from ketaref.pack import content_version
+
+    source = resources_dir()
+    version, digest = content_version(source), _cards_digest(source)
+    record = DATA / "content-versions.tsv"
+    recorded = dict(
+        line.split("\t") for line in record.read_text("utf-8").splitlines() if line and not line.startswith("#")
+    )
+    line = f"{version}\t{digest}"
+    assert version in recorded, f"content version {version} is not recorded: add the line {line!r} to {record}"
+    assert recorded[version] == digest, (
+        f"the cards or synonyms changed since content version {version}: raise content_version in "
+        f"resources/pack.toml and add its line to {record} (the digest is {digest})"
+    )
+    newest = max(recorded, key=lambda v: tuple(int(part) for part in v.split(".")))
+    assert version == newest, f"content version {version} is older than the recorded {newest}"
