@@ -266,7 +266,7 @@ def info_cmd(ctx: click.Context, as_json: bool) -> None:
 @click.option("--clinic", default="", help="Clinic name for the page header.")
 @click.option("--phone", default="", help="Clinic phone for the header and the questions box.")
 @click.option("--logo", type=click.Path(path_type=Path), help="Logo image (PNG or JPEG) for the header.")
-@click.option("--large-print", is_flag=True, help="16 pt body text.")
+@click.option("--large-print", is_flag=True, help="16 pt body text on patient handouts (not clinician sheets).")
 @click.option("--paper", type=click.Choice(["letter", "a4"]), default="letter", show_default=True, help="Paper size.")
 @click.pass_context
 def handout_cmd(

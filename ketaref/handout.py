@@ -49,10 +49,13 @@ class PrintOptions:
     base_pt: float = 12.0
     printed_on: dt.date | None = None
 
-    @property
-    def body_pt(self) -> float:
-        """Body text size in points: 12 or more, 16 or more in large print."""
-        return max(self.base_pt, LARGE_PRINT_PT if self.large_print else 12.0)
+    def large_for(self, card: Card) -> bool:
+        """Large print is for patients: a clinician's reference sheet keeps its size."""
+        return self.large_print and card.audience == "patient"
+
+    def body_pt(self, card: Card) -> float:
+        """Body text size in points: 12 or more, 16 or more for a handout in large print."""
+        return max(self.base_pt, LARGE_PRINT_PT if self.large_for(card) else 12.0)
 
 
 def ensure_app() -> QApplication:
@@ -406,9 +409,9 @@ def layout_cards(
     page = _Page(device)
     laid = []
     for card in cards:
-        pt = options.body_pt
+        pt = options.body_pt(card)
         doc = _document(card, titles, options, device, page, pt)
-        if is_form(card) and not options.large_print:
+        if is_form(card) and not options.large_for(card):
             while doc.pageCount() > 1 and pt > MIN_FORM_PT:
                 pt = max(MIN_FORM_PT, pt - 0.5)
                 doc = _document(card, titles, options, device, page, pt)

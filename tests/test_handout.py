@@ -72,6 +72,18 @@ def test_large_print_gives_more_pages_than_normal_print(shipped_pack, tmp_path: 
     assert large > normal
 
 
+def test_large_print_enlarges_handouts_but_not_clinician_sheets(shipped_pack, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    titles = shipped_pack.titles()
+    sheet, handout_card = shipped_pack.card("dose-esketamine"), shipped_pack.card("handout-after-treatment")
+    pages = {
+        (card.id, large): write_pdf([card], tmp_path / f"{card.id}{large}.pdf", PrintOptions(large_print=large), titles)
+        for card in (sheet, handout_card)
+        for large in (False, True)
+    }
+    assert pages[(sheet.id, True)] == pages[(sheet.id, False)]
+    assert pages[(handout_card.id, True)] > pages[(handout_card.id, False)]
+
+
 def test_markup_in_the_clinic_name_prints_literally(shipped_pack_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "markup.pdf"
     clinic = 'Mood <b>& "Sleep"</b> Clinic'

@@ -51,7 +51,7 @@ FORWARD: Setting[tuple[str, ...]] = Setting("navigation/forward", ())
 CURRENT = Setting("navigation/current", "")
 
 ZOOM_RANGE = (-4, 12)
-BASE_PT_RANGE = (8.0, 24.0)
+BASE_PT_RANGE = (12.0, 24.0)  # printed body text is never below 12 pt
 
 
 def settings_path() -> Path:
