@@ -92,6 +92,28 @@ def markdown_to_html(body: str, title_of: Callable[[str], str | None] = lambda _
     return sanitize(_tick_boxes(rendered))
 
 
+# Words a dropped card link leaves hanging before a stop: "...; see." "Record it on the." "checks are on."
+_DANGLING = re.compile(
+    r"(?:[\s,;]+(?:[Ss]ee(?: also)?|on|in|to|with|from|for|and|or|of|at|as|is|are|the|a|an)\b)+[\s,;]*(?=[.;]|$)"
+)
+# A lead-in whose only content was links: "Dosing schedule:." "Full BP guidance:;" or a short one ending the text.
+_EMPTY_LEAD_IN = re.compile(r"(?:^|(?<=[.;!?] ))(?:[^.;!?:]{1,60}:[.;]|(?:[^\s.;!?:]+ ?){1,4}:$)")
+# A sentence that only pointed at another card: "See [[x]] for ...", "For more on PK, see [[x]]."
+_POINTER = re.compile(r"^(?:[Ss]ee\b.*|For\b.*\b[Ss]ee(?: also)?[\s,;]*[.;:]?)$")
+
+
+def _tidy_dropped_links(text: str) -> str:
+    """A block's text once its card links' titles are gone, without the words that only pointed at them."""
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text) if not _POINTER.match(s)]
+    text = _EMPTY_LEAD_IN.sub("", " ".join(sentences)).strip(" ,;")  # before: "defer: see [[x]]" is no lead-in
+    text = _DANGLING.sub("", " " + text).strip(" ,;")
+    text = re.sub(r"[:;]+([.;])", r"\1", text)  # "deferral: see [[x]]." leaves "deferral:." -> "deferral."
+    text = re.sub(r"\s{2,}", " ", re.sub(r"([.;:])[.;:]+", r"\1", text))
+    if text.endswith(":"):
+        text = text[:-1] + "."
+    return text if re.search(r"\w", text) else ""
+
+
 class _TextParser(Protocol):
     def feed(self, data: str) -> None: ...
     def close(self) -> None: ...
@@ -109,14 +131,18 @@ def _text_extractor() -> Callable[[], _TextParser]:
             self.blocks: list[str] = []
             self.current: list[str] = []
             self.in_xref = False
+            self.dropped = False  # a card link's title was left out of the current block
 
         def _flush(self) -> None:
             text = re.sub(r"\s+", " ", "".join(self.current)).strip()
             # Tidy what a dropped link title leaves behind: "( )", "(SUSTAIN-1; )", "see , and".
             text = re.sub(r"\s*[,;]\s*(?=\))|(?<=\()\s*[,;]\s*", "", text)
             text = re.sub(r"\s*\(\s*\)|\s+(?=[.,;:])", "", text).strip(" ,;")
+            if self.dropped:
+                text = _tidy_dropped_links(text)
             self.current = []
-            if text:
+            self.dropped = False
+            if re.search(r"\w", text):  # a cell holding only "-" says nothing
                 if text[-1] not in ".!?:;":
                     text += "."
                 self.blocks.append(text)
@@ -127,7 +153,7 @@ def _text_extractor() -> Callable[[], _TextParser]:
             elif tag == "br":
                 self.current.append(" ")
             elif tag == "a" and dict(attrs).get("title") == XREF:
-                self.in_xref = True
+                self.in_xref = self.dropped = True
 
         def handle_endtag(self, tag: str) -> None:
             if tag in BLOCKS:

@@ -362,7 +362,7 @@ def search(
         result = _search_handouts(conn, text, *handouts, limit, category, synonyms, corrected=True)
         if result.results:
             return result
-    hits = _ranked(conn, units, corrected or text, limit, category, audience)
+    hits = _ranked(conn, units, limit, category, audience)
     exact = _exact(conn, text, category, audience)
     if exact:
         corrected = None  # the text names a card exactly: there is nothing to correct
@@ -394,26 +394,27 @@ def _search_handouts(
         sql = f"SELECT id, title, category, audience, summary FROM cards WHERE 1=1{filters}"
         rows = conn.execute(sql + " ORDER BY title COLLATE NOCASE LIMIT ?", [*params, limit]).fetchall()
         return SearchResult(text, shown, [Hit(r[0], r[1], r[2], r[3], escape(r[4]), 0.0) for r in rows])
-    hits = _ranked(conn, units, fixed or topic, limit, category, "patient")
+    hits = _ranked(conn, units, limit, category, "patient")
     if hits and len(hits) < limit:
         seen = {h.id for h in hits}
-        hits += [h for h in _ranked(conn, units, fixed or topic, limit, category, None) if h.id not in seen]
+        hits += [h for h in _ranked(conn, units, limit, category, None) if h.id not in seen]
     return SearchResult(text, shown, hits[:limit])
 
 
 def _ranked(
     conn: sqlite3.Connection,
     units: list[_Unit],
-    text: str,
     limit: int,
     category: str | None,
     audience: str | None,
 ) -> list[Hit]:
-    """The cards matching the units, best first, with snippets marking the words of text."""
+    """The cards matching the units, best first, with snippets marking the words matched."""
     expressions = [u.expression() for u in units]
     if not expressions:
         return []
-    prefixes = sorted({stem(t) for t in tokens(text) if len(t) > 1}, key=len, reverse=True)
+    # Marked in snippets: the words typed and their synonyms (BP finds "blood pressure", and shows it).
+    words = {t for unit in units for alt in unit.alternatives for t in alt}
+    prefixes = sorted({stem(t) for t in words if len(t) > 1}, key=len, reverse=True)
     filters, params = card_filters(category, audience, "c.")
     sql = SQL.format(tokens=SNIPPET_TOKENS, filters=filters)
     hits: dict[str, Hit] = {}

@@ -95,6 +95,36 @@ def test_plain_text_keeps_existing_punctuation() -> None:
     assert "Is it safe?\nYes!" == html_to_text(render("Is it safe?\n\nYes!"))
 
 
+@pytest.mark.parametrize(
+    ("body", "text"),
+    [
+        # what search snippets once showed: "Treat BP first. See." "Dosing schedule:. Approvals:."
+        ("Treat BP first. See [[mon-session]].", "Treat BP first."),
+        (
+            "- **Dosing schedule:** [[dose-esketamine]]. **Approvals:** [[mon-session]].\n- Check the label.",
+            "Check the label.",
+        ),
+        ("Raise the dose slowly; see [[dose-esketamine]] and [[mon-session]].", "Raise the dose slowly."),
+        ("Record each dose on the [[mon-session]]; monitor as on [[mon-session]].", "Record each dose; monitor."),
+        ("Weigh it, and often defer: see [[mon-session]]. Then act.", "Weigh it, and often defer. Then act."),
+        (
+            "For more on half-life, see [[dose-esketamine]].\n\nSee [[mon-session]] for timings.\n\nKeep going.",
+            "Keep going.",
+        ),
+        ("| Drug | Effect |\n|---|---|\n| Lorazepam | - |", "Drug.\nEffect.\nLorazepam."),
+    ],
+)
+def test_plain_text_drops_the_words_that_only_pointed_at_a_card_link(body: str, text: str) -> None:
+    assert text == html_to_text(render(body))
+
+
+def test_plain_text_leaves_colons_and_small_words_alone_when_no_link_was_dropped() -> None:
+    body = "Adds up with: opioids and alcohol.\n\nEU label: see a doctor on the day. Ask the."
+    assert "Adds up with: opioids and alcohol.\nEU label: see a doctor on the day. Ask the." == html_to_text(
+        render(body)
+    )
+
+
 def test_strip_card_links_for_plain_display() -> None:
     assert "See mon-session and later." == strip_card_links("See [[mon-session]] and [later](card:mon-session).")
     titles = {"mon-session": "Session monitoring"}

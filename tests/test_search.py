@@ -266,6 +266,16 @@ def test_snippet_marks_the_matched_words(pack: Pack) -> None:
     assert "<mark>Dissociation</mark>" in hit.snippet
 
 
+def test_a_summary_shown_as_the_snippet_marks_the_synonyms_that_matched(source_dir: Path, tmp_path: Path) -> None:
+    write_card(
+        source_dir, "mon-cuff", "monitoring", keywords=("BP",), summary="Blood pressure goes up.", body="Use a cuff."
+    )
+    build(source_dir, tmp_path / "cuff.sqlite")
+    with open_pack(tmp_path / "cuff.sqlite") as opened:
+        snippets = {h.id: h.snippet for h in opened.search("BP").results}
+    assert "<mark>Blood</mark> <mark>pressure</mark> goes up." == snippets["mon-cuff"]
+
+
 def test_snippet_marks_summary_when_only_title_matched(big_pack: Pack) -> None:
     hit = big_pack.search("lorazepam").results[0]
     assert "int-benzodiazepines" == hit.id
