@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from ketaref.gui.actions import Act
+from ketaref.gui.results import HIT_ROLE
 
 
 def test_back_and_forward_with_alt_arrows(qtbot, make_window) -> None:  # type: ignore[no-untyped-def]
@@ -21,6 +22,29 @@ def test_back_and_forward_with_alt_arrows(qtbot, make_window) -> None:  # type: 
     assert "safety-blood-pressure" == window.card_view.card.id
     window.open_card("handout-after-treatment")
     assert not window.actions_[Act.FORWARD].isEnabled()
+
+
+def test_the_results_list_follows_the_card_on_show(qtbot, make_window) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    panel = window.search_panel
+    window.open_card("dose-iv-ketamine")
+    window.open_card("safety-blood-pressure")
+    assert "safety-blood-pressure" == panel.list.currentIndex().data(HIT_ROLE).id  # browsing lists every card
+    window.back()
+    assert "dose-iv-ketamine" == panel.list.currentIndex().data(HIT_ROLE).id
+    panel.edit.setText("haemorrhage")
+    qtbot.waitUntil(lambda: panel.up_to_date)
+    window.open_card("safety-blood-pressure")  # not among the results: none is marked
+    assert [] == panel.list.selectionModel().selectedIndexes()
+
+
+def test_a_message_about_one_card_goes_when_another_opens(qtbot, make_window) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    window.open_card("dose-iv-ketamine")
+    window.toggle_bookmark()
+    assert window.statusBar().currentMessage().startswith("Bookmarked")
+    window.open_card("safety-blood-pressure")
+    assert "" == window.statusBar().currentMessage()
 
 
 def test_a_card_link_adds_to_the_history(qtbot, make_window) -> None:  # type: ignore[no-untyped-def]

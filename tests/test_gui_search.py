@@ -44,6 +44,16 @@ def test_escape_clears_the_search_box_and_browses_again(qtbot, make_window) -> N
     assert panel.edit.hasFocus()
 
 
+def test_escape_in_the_category_box_clears_the_search_too(qtbot, make_window) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    panel = window.search_panel
+    type_query(qtbot, window, "haemorrhage")
+    panel.category.setFocus()
+    qtbot.keyClick(panel.category, Qt.Key.Key_Escape)
+    assert "" == panel.edit.text()
+    assert panel.edit.hasFocus()
+
+
 def test_down_and_up_move_through_results_while_typing(qtbot, make_window) -> None:  # type: ignore[no-untyped-def]
     window = make_window()
     panel = window.search_panel

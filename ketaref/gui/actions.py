@@ -54,6 +54,7 @@ class Scope(Enum):
     WINDOW = "Anywhere"
     SEARCH_BOX = "Search box"
     SEARCH = "Search box and results"
+    SEARCH_PANEL = "Search box, results and category"
     FIND_BAR = "Find bar"
 
 
@@ -115,7 +116,7 @@ ACTIONS: dict[Act, ActionSpec] = {
     Act.NEXT_RESULT: ActionSpec("Next result", ("Down",), None, "Move down the results", Scope.SEARCH_BOX),
     Act.PREVIOUS_RESULT: ActionSpec("Previous result", ("Up",), None, "Move up the results", Scope.SEARCH_BOX),
     Act.OPEN_RESULT: ActionSpec("Open result", ("Return", "Enter"), None, "Open the selected result", Scope.SEARCH),
-    Act.CLEAR_SEARCH: ActionSpec("Clear search", ("Esc",), None, "Empty the search box", Scope.SEARCH),
+    Act.CLEAR_SEARCH: ActionSpec("Clear search", ("Esc",), None, "Empty the search box", Scope.SEARCH_PANEL),
     Act.CLOSE_FIND: ActionSpec("Close find bar", ("Esc",), None, "Hide the find bar", Scope.FIND_BAR),
 }
 

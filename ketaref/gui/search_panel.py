@@ -122,6 +122,19 @@ class SearchPanel(QWidget):
         if hit is not None:
             self.card_requested.emit(hit.id)
 
+    def mark_shown(self, card_id: str) -> None:
+        """Make the card on show the current result, or none when it is not in the list (after Back, a link).
+
+        Several results selected for a packet stay selected.
+        """
+        if len(self.list.selectionModel().selectedIndexes()) > 1:
+            return
+        row = next((n for n, r in enumerate(self.model.rows) if r.hit is not None and r.hit.id == card_id), -1)
+        if row >= 0:
+            self.list.setCurrentIndex(self.model.index(row, 0))
+        else:
+            self.list.selectionModel().clear()
+
     def selected_hits(self) -> list[Hit]:
         """The selected results, in list order."""
         rows = sorted(index.row() for index in self.list.selectionModel().selectedIndexes())

@@ -189,6 +189,7 @@ class MainWindow(PrintingMixin, PackUpdatesMixin, QMainWindow):
         targets: dict[Scope, list[QWidget]] = {
             Scope.SEARCH_BOX: [edit],
             Scope.SEARCH: [edit, panel.list],
+            Scope.SEARCH_PANEL: [edit, panel.list, panel.category],
             Scope.FIND_BAR: [self.card_view.find_bar],
         }
         for act, spec in ACTIONS.items():
@@ -280,7 +281,9 @@ class MainWindow(PrintingMixin, PackUpdatesMixin, QMainWindow):
         except KetarefError as exc:
             self.statusBar().showMessage(str(exc), 8000)
             return False
+        self.statusBar().clearMessage()  # "Bookmarked: ..." or a link's target was about the card before
         self.card_view.show_card(card, self.titles)
+        self.search_panel.mark_shown(card_id)
         return True
 
     def back(self) -> None:
