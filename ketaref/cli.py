@@ -171,7 +171,7 @@ def search_cmd(
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     if found.corrected_query:
-        click.echo(f'Showing results for "{found.corrected_query}" (nothing matched "{text}").')
+        click.echo(f'Showing results for "{found.corrected_query}" (no card has "{found.unmatched}").')
     if not found.results:
         if text.strip():
             click.echo(f'No cards match "{text}".')

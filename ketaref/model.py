@@ -114,3 +114,11 @@ class SearchResult:
     query: str
     corrected_query: str | None = None
     results: list[Hit] = field(default_factory=list)
+
+    @property
+    def unmatched(self) -> str:
+        """The typed words that the correction replaced, for "no card has ...": "bloood" of "bloood pressure"."""
+        if not self.corrected_query:
+            return ""
+        kept = set(self.corrected_query.lower().split())
+        return " ".join(word for word in self.query.split() if word.lower() not in kept) or self.query

@@ -101,7 +101,7 @@ def test_search_text_marks_patient_handouts(pack_path: Path) -> None:
 
 def test_search_text_says_when_it_corrected_a_typo(pack_path: Path) -> None:
     result = run("--pack", str(pack_path), "search", "dissociaton")
-    assert 'Showing results for "dissociation" (nothing matched "dissociaton").' == result.output.splitlines()[0]
+    assert 'Showing results for "dissociation" (no card has "dissociaton").' == result.output.splitlines()[0]
     assert "safety-blood-pressure" in result.output.splitlines()[1]
 
 

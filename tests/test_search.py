@@ -233,6 +233,12 @@ def test_typo_is_corrected_and_says_so(pack: Pack) -> None:
     assert ["safety-blood-pressure"] == [h.id for h in found.results]
 
 
+def test_a_correction_names_only_the_words_that_matched_nothing(pack: Pack) -> None:
+    found = pack.search("bloood pressure")
+    assert "blood pressure" == found.corrected_query
+    assert "bloood" == found.unmatched  # "pressure" did match: the notice must not say it did not
+
+
 def test_known_words_are_not_corrected(pack: Pack) -> None:
     assert None is pack.search("dissociation").corrected_query
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QApplication, QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from ..model import CATEGORIES, CATEGORY_LABELS, Hit
+from ..model import CATEGORIES, CATEGORY_LABELS, Hit, SearchResult
 from .results import HIT_ROLE, ResultsModel, ResultsView, browse_rows, search_rows
 from .search_worker import Answer, Request, SearchWorker
 
@@ -154,7 +154,7 @@ class SearchPanel(QWidget):
         elif answer.result is not None:
             result = answer.result
             self.model.set_rows(search_rows(result.results))
-            self.notice.setText(self._notice(result.query, result.corrected_query, len(result.results)))
+            self.notice.setText(self._notice(result))
         else:
             self.model.set_rows(browse_rows(answer.browse))
             self.notice.setText(f"All {len(answer.browse)} cards by category. Type to search." if answer.browse else "")
@@ -169,11 +169,12 @@ class SearchPanel(QWidget):
             self.open_current()
 
     @staticmethod
-    def _notice(query: str, corrected: str | None, count: int) -> str:
-        if corrected:
-            return f"Showing results for <b>{html.escape(corrected)}</b> (nothing matched “{html.escape(query)}”)."
-        if count == 0:
-            return f"No cards match “{html.escape(query)}”. Try fewer or other words."
+    def _notice(result: SearchResult) -> str:
+        if result.corrected_query:
+            corrected, unmatched = html.escape(result.corrected_query), html.escape(result.unmatched)
+            return f"Showing results for <b>{corrected}</b> (no card has “{unmatched}”)."
+        if not result.results:
+            return f"No cards match “{html.escape(result.query)}”. Try fewer or other words."
         return ""
 
     def _clicked(self, index: QModelIndex) -> None:
