@@ -75,6 +75,18 @@ def test_keyboard_shortcuts_help_lists_every_shortcut_in_the_table(qtbot) -> Non
         assert shortcut in keys
 
 
+def test_keyboard_shortcuts_help_lists_the_alt_letters_too(qtbot, make_window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    shown: list[ShortcutsDialog] = []
+    monkeypatch.setattr(ShortcutsDialog, "exec", lambda self: shown.append(self) or 0)
+    window = make_window()
+    window.actions_[Act.SHORTCUTS].trigger()
+    table = shown[0].table
+    rows = {(table.item(row, 0).text(), table.item(row, 1).text()) for row in range(table.rowCount())}
+    for row in [("Open the File menu", "Alt+F"), ("Go to Search", "Alt+S"), ("Go to Category", "Alt+A"),
+                ("Go to On this card", "Alt+C"), ("Press I understand", "Alt+U")]:  # fmt: skip
+        assert row in rows
+
+
 def test_every_menu_command_is_in_a_menu_with_its_shortcut(qtbot, make_window) -> None:  # type: ignore[no-untyped-def]
     window = make_window()
     in_menus = {action for menu in window.menuBar().findChildren(type(window.recent_menu)) for action in menu.actions()}

@@ -260,10 +260,10 @@ def show_about(parent: QWidget | None, text: str, details: str = "") -> None:
 class ShortcutsDialog(QDialog):
     """Help > Keyboard shortcuts, generated from the action table."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, extra: Sequence[tuple[str, str, str]] = ()) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
-        rows = shortcut_rows()
+        rows = shortcut_rows() + list(extra)
         self.table = QTableWidget(len(rows), 3)
         self.table.setAccessibleName("Keyboard shortcuts")
         self.table.setHorizontalHeaderLabels(["Command", "Keys", "Where"])

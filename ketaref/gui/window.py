@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QLabel,
     QMainWindow,
     QMenu,
@@ -403,7 +405,29 @@ class MainWindow(PrintingMixin, PackUpdatesMixin, QMainWindow):
         """Help > Keyboard shortcuts."""
         from . import dialogs
 
-        dialogs.ShortcutsDialog(self).exec()
+        dialogs.ShortcutsDialog(self, self.mnemonic_rows()).exec()
+
+    def mnemonic_rows(self) -> list[tuple[str, str, str]]:
+        """(what, Alt+letter, where) for the window's menus and its underlined labels and buttons."""
+        rows = []
+        strips = {self.card_view.find_bar: Scope.FIND_BAR.value, self.banner: "Disclaimer strip",
+                  self.update_banner: "Pack update strip"}  # fmt: skip
+
+        def add(text: str, what: str, widget: QWidget | None = None) -> None:
+            found = re.search(r"(?<!&)&([^&\s])", text)
+            if found:
+                plain = text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip(":")
+                where = next((name for strip, name in strips.items() if widget and strip.isAncestorOf(widget)), "")
+                rows.append((what.format(plain), f"Alt+{found.group(1).upper()}", where or Scope.WINDOW.value))
+
+        for action in self.menuBar().actions():
+            add(action.text(), "Open the {} menu")
+        for label in self.findChildren(QLabel):
+            if label.buddy() is not None:
+                add(label.text(), "Go to {}", label)
+        for button in self.findChildren(QAbstractButton):
+            add(button.text(), "Press {}", button)
+        return rows
 
     def about(self) -> None:
         """Help > About: versions, the pack, what changed since the previous pack, and the disclaimer."""
