@@ -207,8 +207,8 @@ def card_document(
     parts.append('<p class="gap">&nbsp;</p>')
     parts.append(card.body_html)
     if card.related and not print_mode:
-        links = ", ".join(f'<a href="card:{esc(r)}">{esc(titles.get(r, r))}</a>' for r in card.related)
-        parts.append(f'<h2 id="related-cards">Related cards</h2><p class="related">{links}</p>')
+        links = "".join(f'<li><a href="card:{esc(r)}">{esc(titles.get(r, r))}</a></li>' for r in card.related)
+        parts.append(f'<h2 id="related-cards">Related cards</h2><ul class="related">{links}</ul>')
     if card.sources and not (print_mode and card.is_handout):
         items = []
         for source in card.sources:

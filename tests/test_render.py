@@ -164,6 +164,14 @@ def test_card_document_marks_a_review_due() -> None:
     assert "due for review" not in card_document(make_card(), TITLES)
 
 
+def test_related_cards_are_a_list_of_card_links() -> None:
+    document = card_document(make_card(related=("mon-session", "dose-esketamine")), TITLES)
+    assert (
+        '<ul class="related"><li><a href="card:mon-session">Monitoring a session</a></li>'
+        '<li><a href="card:dose-esketamine">Esketamine dosing</a></li></ul>'
+    ) in document
+
+
 def test_printed_handout_has_no_sources_or_related_cards() -> None:
     document = card_document(make_card(), TITLES, print_mode=True)
     assert "Going &lt;home&gt; &amp; resting" in document

@@ -61,6 +61,7 @@ def stylesheet(palette: QPalette) -> str:
         td {{ padding: 3px 6px; border: 1px solid {rule}; }}
         p.gap {{ margin-top: 0px; margin-bottom: 0px; font-size: 4pt; }}
         li {{ margin-bottom: 2px; }}
+        ul.tasks {{ list-style-type: none; }}
         p.reviewed {{ color: {muted}; margin-top: 14px; }}
         span.due {{ font-weight: bold; color: {text.name()}; }}
     """
