@@ -144,6 +144,7 @@ class PacketDialog(QDialog):
         self.list = QListWidget()
         self.list.setAccessibleName("Patient handouts")
         self.list.setWordWrap(True)
+        self.list.setSpacing(3)  # tick boxes packed edge to edge are hard to tell apart
         for hit in handouts:
             item = QListWidgetItem(hit.title)
             item.setData(Qt.ItemDataRole.UserRole, hit.id)
