@@ -113,9 +113,10 @@ class _Unit:
     alternatives: list[list[str]]  # token lists, each a phrase
     synonym: bool
 
-    def in_title(self, title_tokens: list[str]) -> bool:
-        """True when one of the unit's phrases appears in a title (its last word as a prefix)."""
-        for alt in self.alternatives:
+    def in_title(self, title_tokens: list[str], as_typed: bool = False) -> bool:
+        """True when one of the unit's phrases (as_typed: the words typed) appears in a title, the last as a prefix."""
+        typed = [t for word in self.words for t in word.toks]
+        for alt in [typed] if as_typed else self.alternatives:
             head, last = alt[:-1], stem(alt[-1])
             for i in range(len(title_tokens) - len(alt) + 1):
                 window = title_tokens[i : i + len(alt)]
@@ -433,8 +434,18 @@ def _ranked(
         if row[0] not in hits:
             snippet = _snippet(row[4] or "", row[6], prefixes)
             hits[row[0]] = Hit(row[0], row[1], row[2], row[3], snippet, round(-row[5], 4))
-    # Cards whose title holds every word of the query come first; bm25 orders the rest.
-    return sorted(hits.values(), key=lambda h: not all(u.in_title(tokens(h.title)) for u in units))[:limit]
+    # Cards whose title holds every word as typed come first, then those whose title holds them or their synonyms
+    # ("nasal spray" before "intranasal"); within each, clinician cards before handouts (a clinician typing
+    # "Spravato" wants approvals and dosing; "handout" asks for handouts). bm25 orders the rest.
+    def order(hit: Hit) -> tuple[int, bool]:
+        title = tokens(hit.title)
+        if all(u.in_title(title, as_typed=True) for u in units):
+            return 0, hit.audience == "patient"
+        if all(u.in_title(title) for u in units):
+            return 1, hit.audience == "patient"
+        return 2, False
+
+    return sorted(hits.values(), key=order)[:limit]
 
 
 def card_filters(category: str | None, audience: str | None, prefix: str = "") -> tuple[str, list[str]]:

@@ -451,3 +451,14 @@ def test_two_letters_typed_the_wrong_way_round_are_corrected(shipped_pack, typed
 )
 def test_synonym_phrases_find_their_card_first(shipped_pack, typed: str, expected: str) -> None:  # type: ignore[no-untyped-def]
     assert expected == shipped_pack.search(typed).results[0].id
+
+
+def test_among_title_matches_clinician_cards_come_before_handouts(shipped_pack) -> None:  # type: ignore[no-untyped-def]
+    # "Spravato" is in the titles of clinician cards and of handouts: a clinician at the workstation wants the former
+    top = shipped_pack.search("Spravato").results[0]
+    assert "clinician" == top.audience, top.id
+
+
+def test_a_title_with_the_words_as_typed_beats_one_with_a_synonym(shipped_pack) -> None:  # type: ignore[no-untyped-def]
+    # "nasal spray" is in the spray handout's title; the other-routes card's title only has its synonym "intranasal"
+    assert "handout-esketamine-spray" == shipped_pack.search("nasal spray").results[0].id
