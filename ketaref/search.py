@@ -170,7 +170,7 @@ def _units(words: list[_Word], synonyms: Synonyms | None) -> list[_Unit]:
     while i < len(words):
         match = None
         if synonyms:
-            for j in range(len(words), i, -1):
+            for j in range(min(len(words), i + synonyms.longest), i, -1):  # each word has a token at least
                 key = tuple(t for w in words[i:j] for t in w.toks)
                 if len(key) > synonyms.longest or key not in synonyms.index:
                     continue
@@ -434,6 +434,7 @@ def _ranked(
         if row[0] not in hits:
             snippet = _snippet(row[4] or "", row[6], prefixes)
             hits[row[0]] = Hit(row[0], row[1], row[2], row[3], snippet, round(-row[5], 4))
+
     # Cards whose title holds every word as typed come first, then those whose title holds them or their synonyms
     # ("nasal spray" before "intranasal"); within each, clinician cards before handouts (a clinician typing
     # "Spravato" wants approvals and dosing; "handout" asks for handouts). bm25 orders the rest.
