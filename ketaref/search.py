@@ -221,13 +221,15 @@ def _correct(conn: sqlite3.Connection, token: str, typing: bool) -> str | None:
     """The nearest indexed word to a token that matches nothing (frequent words first).
 
     Three letters or fewer are left alone: they are mostly abbreviations, whose one-letter neighbours are other
-    words (NNT is not "not"). One slip (a swap of two letters counts as one) up to 8 letters, two from 9, so a
-    drug name does not turn into another word (clozapine is not cocaine, propofol is not protocol). Only the
-    word being typed (typing) may be the start of a longer word.
+    words (NNT is not "not"). Four letters only swap two neighbours (dsoe is dose; weed is not week, COPD is
+    not copy). One slip (a swap of two letters counts as one) up to 8 letters, two from 9, so a drug name does
+    not turn into another word (clozapine is not cocaine, propofol is not protocol). Only the word being typed
+    (typing) may be the start of a longer word.
     """
     if len(token) < 4 or token.isdigit():
         return None
     limit = 1 if len(token) <= 8 else 2
+    swap_only = len(token) == 4
     best: tuple[float, int, str] | None = None
     for first in (token[0], None):
         if first is None:
@@ -240,7 +242,7 @@ def _correct(conn: sqlite3.Connection, token: str, typing: bool) -> str | None:
                 "SELECT term, docs FROM terms WHERE term >= ? AND term < ?", (first, first + "\U0010ffff")
             )
         for term, docs in rows:
-            if term.isdigit() or term in STOPWORDS:
+            if term.isdigit() or term in STOPWORDS or (swap_only and sorted(term) != sorted(token)):
                 continue
             whole = _distance(token, term, limit)
             # A word still being typed: compare with the start of the indexed word.

@@ -425,6 +425,8 @@ def test_asking_for_a_handout_on_the_shipped_pack_gives_it_first(shipped_pack, q
         "NNT",  # an abbreviation the pack does not hold: not "not"
         "clozapine",  # three edits from "cocaine": one drug name must never turn into another
         "propofol",  # two edits from "protocol": too many for an 8-letter word
+        "weed",  # four letters: only a swap is a typo ("week" is another word)
+        "COPD",  # not "copy"
     ],
 )
 def test_a_word_far_from_any_indexed_word_is_not_corrected(shipped_pack, typed: str) -> None:  # type: ignore[no-untyped-def]
@@ -435,7 +437,12 @@ def test_a_word_far_from_any_indexed_word_is_not_corrected(shipped_pack, typed: 
 
 @pytest.mark.parametrize(
     ("typed", "shown"),
-    [("ketamnie", "ketamine"), ("hypertenison", "hypertension"), ("contraindicatoins", "contraindications")],
+    [
+        ("ketamnie", "ketamine"),
+        ("hypertenison", "hypertension"),
+        ("contraindicatoins", "contraindications"),
+        ("dsoe", "dose"),
+    ],
 )
 def test_two_letters_typed_the_wrong_way_round_are_corrected(shipped_pack, typed: str, shown: str) -> None:  # type: ignore[no-untyped-def]
     assert shown == shipped_pack.search(typed).corrected_query
