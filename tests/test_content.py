@@ -188,7 +188,8 @@ def test_content_version_is_raised_whenever_the_cards_change() -> None:
     assert version in recorded, f"content version {version} is not recorded: add the line {line!r} to {record}"
     assert recorded[version] == digest, (
         f"the cards or synonyms changed since content version {version}: raise content_version in "
-        f"resources/pack.toml and add its line to {record} (the digest is {digest})"
+        f"resources/pack.toml and add its line to {record}, or, if {version} was never released, update its "
+        f"digest there (the digest is {digest})"
     )
     newest = max(recorded, key=lambda v: tuple(int(part) for part in v.split(".")))
     assert version == newest, f"content version {version} is older than the recorded {newest}"
