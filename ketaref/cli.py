@@ -296,6 +296,9 @@ def handout_cmd(
         options = PrintOptions(clinic=clinic, phone=phone, logo=logo, large_print=large_print, paper=paper)
         pages = write_pdf(cards, output, options, titles)
     click.echo(f"Wrote {output} ({pages} page{'s' if pages != 1 else ''}).")
+    sheets = [card.id for card in cards if not card.is_handout]
+    if large_print and sheets:
+        click.echo(f"Large print is for patient handouts: {', '.join(sheets)} printed at the normal size.")
 
 
 @main.command("lint")

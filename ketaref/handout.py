@@ -51,7 +51,7 @@ class PrintOptions:
 
     def large_for(self, card: Card) -> bool:
         """Large print is for patients: a clinician's reference sheet keeps its size."""
-        return self.large_print and card.audience == "patient"
+        return self.large_print and card.is_handout
 
     def body_pt(self, card: Card) -> float:
         """Body text size in points: 12 or more, 16 or more for a handout in large print."""

@@ -84,6 +84,13 @@ def test_large_print_enlarges_handouts_but_not_clinician_sheets(shipped_pack, tm
     assert pages[(handout_card.id, True)] > pages[(handout_card.id, False)]
 
 
+def test_the_cli_says_when_large_print_left_a_clinician_sheet_alone(shipped_pack_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "mixed.pdf"
+    result = handout(["handout-after-treatment", "dose-esketamine", "-o", str(out), "--large-print"], shipped_pack_path)
+    assert 0 == result.exit_code, result.output
+    assert "Large print is for patient handouts: dose-esketamine printed at the normal size." in result.output
+
+
 def test_markup_in_the_clinic_name_prints_literally(shipped_pack_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "markup.pdf"
     clinic = 'Mood <b>& "Sleep"</b> Clinic'
