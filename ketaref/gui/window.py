@@ -416,7 +416,7 @@ class MainWindow(PrintingMixin, PackUpdatesMixin, QMainWindow):
         def add(text: str, what: str, widget: QWidget | None = None) -> None:
             found = re.search(r"(?<!&)&([^&\s])", text)
             if found:
-                plain = text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip(":")
+                plain = text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip(":.")
                 where = next((name for strip, name in strips.items() if widget and strip.isAncestorOf(widget)), "")
                 rows.append((what.format(plain), f"Alt+{found.group(1).upper()}", where or Scope.WINDOW.value))
 
