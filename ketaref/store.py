@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from .errors import NotFoundError, PackError
 from .model import CATEGORIES, Card, Hit, SearchResult, Source
@@ -43,6 +45,25 @@ def _check_header(path: Path) -> None:
         )
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _reads(method: Callable[P, R]) -> Callable[P, R]:
+    """A damaged page read on the way (a disk or copy fault) becomes a plain PackError, not a traceback."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            pack = args[0]
+            assert isinstance(pack, Pack)
+            raise PackError(f"The pack {pack.path} could not be read ({exc}); copy or build it again.") from exc
+
+    return wrapper
+
+
 class Pack:
     """An open, read-only pack."""
 
@@ -78,6 +99,7 @@ class Pack:
         except sqlite3.DatabaseError as exc:
             raise PackError(f"The pack {self.path} could not be searched: {exc}. It may be damaged.") from exc
 
+    @_reads
     def card(self, card_id: str) -> Card:
         """One card by id; NotFoundError names the id when the pack does not hold it."""
         row = self.conn.execute(
@@ -111,14 +133,17 @@ class Pack:
             path=row[11] or "",
         )
 
+    @_reads
     def has_card(self, card_id: str) -> bool:
         """True when the pack holds a card with this id."""
         return self.conn.execute("SELECT 1 FROM cards WHERE id = ?", (card_id,)).fetchone() is not None
 
+    @_reads
     def titles(self) -> dict[str, str]:
         """Every card id with its title."""
         return dict(self.conn.execute("SELECT id, title FROM cards"))
 
+    @_reads
     def browse(self, category: str | None = None, audience: str | None = None) -> list[Hit]:
         """All cards (or one category's) in the mission's category order, then by title."""
         filters, params = card_filters(category, audience)
@@ -126,11 +151,13 @@ class Pack:
         sql += " ORDER BY category_order, title COLLATE NOCASE"
         return [Hit(r[0], r[1], r[2], r[3], r[4], 0.0) for r in self.conn.execute(sql, params)]
 
+    @_reads
     def categories(self) -> dict[str, int]:
         """Card count per category, in the mission's order."""
         counts = dict(self.conn.execute("SELECT category, count(*) FROM cards GROUP BY category"))
         return {c: counts[c] for c in CATEGORIES if c in counts}
 
+    @_reads
     def card_digests(self) -> dict[str, str]:
         """Per card, a digest of its stored content (to tell which cards changed between packs)."""
         rows = self.conn.execute("SELECT id, title, summary, body, reviewed FROM cards")
@@ -138,10 +165,12 @@ class Pack:
 
         return {r[0]: hashlib.sha256("\x00".join(r[1:]).encode()).hexdigest() for r in rows}
 
+    @_reads
     def reviewed_dates(self) -> dict[str, str]:
         """Per card, its last-reviewed date."""
         return dict(self.conn.execute("SELECT id, reviewed FROM cards"))
 
+    @_reads
     def info(self) -> dict[str, Any]:
         """The pack's identity and contents, as `ketaref info --json` prints them."""
         return {
@@ -160,7 +189,10 @@ class Pack:
         except sqlite3.DatabaseError as exc:
             raise PackError(f"The pack {self.path} is damaged ({exc}); copy or build it again.") from exc
         if result != ["ok"]:
-            raise PackError(f"The pack {self.path} is damaged ({result[0]}); copy or build it again.")
+            problems = [line for line in "\n".join(result).splitlines() if line and not line.startswith("***")]
+            more = f" and {len(problems) - 1} more problem(s)" if len(problems) > 1 else ""
+            first = problems[0] if problems else "integrity check failed"
+            raise PackError(f"The pack {self.path} is damaged ({first}{more}); copy or build it again.")
 
 
 def open_pack(path: str | Path) -> Pack:

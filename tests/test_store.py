@@ -161,3 +161,35 @@ def test_pack_missing_a_table(pack_path: Path, tmp_path: Path) -> None:
 
 def test_schema_version_and_user_version_disagree(pack_path: Path, tmp_path: Path) -> None:
     pack_error(copy_with(pack_path, tmp_path, "PRAGMA user_version = 0"))
+
+
+def test_a_damaged_page_read_later_is_a_plain_error_not_a_crash(shipped_pack_path: Path, tmp_path: Path) -> None:
+    # A disk or copy fault in the middle of the file: the pack still opens, but some cards cannot be read.
+    damaged = tmp_path / "damaged.sqlite"
+    shutil.copy(shipped_pack_path, damaged)
+    ids = list(open_pack(shipped_pack_path).titles())
+    with damaged.open("r+b") as handle:
+        handle.seek(damaged.stat().st_size // 2 // 4096 * 4096)
+        handle.write(b"\xff" * 4096)
+    failures = []
+    with open_pack(damaged) as pack:
+        for card_id in ids:
+            try:
+                pack.card(card_id)
+            except PackError as exc:
+                failures.append(str(exc))
+    assert failures, "the damage should reach at least one card"
+    assert all(message.endswith("copy or build it again.") and "\n" not in message for message in failures)
+
+
+def test_a_failed_integrity_check_is_reported_in_one_line(shipped_pack_path: Path, tmp_path: Path) -> None:
+    damaged = tmp_path / "zeroed.sqlite"
+    shutil.copy(shipped_pack_path, damaged)
+    with damaged.open("r+b") as handle:
+        handle.seek(4 * 4096)  # page 5: an index page SQLite only reads when checking every page
+        handle.write(b"\0" * 4096)
+    with pytest.raises(PackError) as caught:
+        open_pack(damaged).verify()
+    message = str(caught.value)
+    assert "\n" not in message and "***" not in message, message
+    assert message.endswith("copy or build it again.")
