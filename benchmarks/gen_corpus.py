@@ -29,32 +29,41 @@ def sentence(rng: random.Random, words: list[str], n: int) -> str:
 
 
 def generate(out: Path, count: int, seed: int = 7) -> None:
-    """Write count cards under out/cards, plus the shipped synonyms.toml and a pack.toml."""
+    """Write count cards under out/cards, plus the shipped synonyms.toml and a pack.toml.
+
+    Handouts are written in short sentences of short words, so that they pass the reading-grade check of
+    `ketaref pack` as real handouts must.
+    """
     rng = random.Random(seed)
-    words = vocabulary()
+    clinician_words = vocabulary()
+    plain_words = [w for w in clinician_words if len(w) <= 5]
     if out.exists():
         shutil.rmtree(out)
     for category in CATEGORIES:
         (out / "cards" / category).mkdir(parents=True)
     for n in range(count):
         category = CATEGORIES[n % len(CATEGORIES)]
+        handout = category == "handouts"
+        words = plain_words if handout else clinician_words
+        long, short = (6, 5) if handout else (18, 14)
         card_id = f"gen-{n:05d}"
         related = [f"gen-{rng.randrange(count):05d}" for _ in range(2)]
         keywords = ", ".join(f'"{rng.choice(words)}"' for _ in range(4))
         sections = []
         for _ in range(3):
             sections.append(
-                f"## {sentence(rng, words, 3)[:-1]}\n\n{sentence(rng, words, 18)} {sentence(rng, words, 14)}\n"
+                f"## {sentence(rng, words, 3)[:-1]}\n\n{sentence(rng, words, long)} {sentence(rng, words, short)}\n"
             )
             sections.append("\n".join(f"- {sentence(rng, words, 8)}" for _ in range(3)) + "\n")
         sections.append(f"See [[{related[0]}]] and {rng.choice([0.5, 1, 28, 56, 84])} mg.\n")
+        summary = " ".join(sentence(rng, words, 6) for _ in range(3)) if handout else sentence(rng, words, 20)
         text = (
             "+++\n"
             f'id = "{card_id}"\n'
             f'title = "{sentence(rng, words, 5)[:-1]}"\n'
             f'category = "{category}"\n'
-            f'audience = "{"patient" if category == "handouts" else "clinician"}"\n'
-            f'summary = "{sentence(rng, words, 20)}"\n'
+            f'audience = "{"patient" if handout else "clinician"}"\n'
+            f'summary = "{summary}"\n'
             f"keywords = [{keywords}]\n"
             "reviewed = 2026-11-01\n"
             f'related = ["{related[0]}", "{related[1]}"]\n\n'

@@ -113,19 +113,51 @@ def main(ctx: click.Context, pack_path: str | None) -> None:
     help="Pack file to write. Default: the default pack in the user cache.",
 )
 def pack_cmd(source: Path | None, output: Path | None) -> None:
-    """Validate the cards and build a pack file (atomically: a failed build keeps the old pack)."""
-    from .pack import build
+    """Check the cards as `ketaref lint` does and build a pack file (atomically: a failed build keeps the old pack)."""
+    from .cards import CardSource
+    from .errors import Problem
+    from .lint import content_problems
+    from .model import Card
+    from .pack import build, check_pack_toml
     from .paths import cached_pack, resources_dir
 
     source = source or resources_dir()
     output = output or cached_pack()
-    update, finish = _progress("Rendering cards")
+
+    def check(parsed: list[CardSource], rendered: dict[str, Card]) -> list[Problem]:
+        problems = check_pack_toml(source) + content_problems(parsed, rendered).problems
+        for problem in problems:
+            if problem.warning:
+                click.echo(str(problem), err=True)
+        return problems
+
     with user_errors():
+        before = _pack_identity(output)
+        update, finish = _progress("Rendering cards")
         try:
-            meta = build(source, output, update)
+            meta = build(source, output, update, check)
         finally:
             finish()
     click.echo(f"Built {meta['cards']} cards into {output} (content version {meta['content_version']}).")
+    if before and before[0] == meta["content_version"] and before[1] != meta["content_sha256"]:
+        click.echo(
+            f"warning: the cards changed but content_version is still {meta['content_version']}: raise it in "
+            "pack.toml, or workstations will not take this pack as an update.",
+            err=True,
+        )
+
+
+def _pack_identity(path: Path) -> tuple[str, str] | None:
+    """(content_version, content_sha256) of the pack a build is about to replace, when there is one."""
+    from .store import open_pack
+
+    if not path.is_file():
+        return None
+    try:
+        with open_pack(path) as pack:
+            return pack.meta["content_version"], pack.meta["content_sha256"]
+    except KetarefError:
+        return None
 
 
 def _mark(snippet: str) -> str:

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cards import CardSource
 from .errors import Problem
-from .model import REVIEW_DUE_DAYS
+from .model import REVIEW_DUE_DAYS, Card
 
 MAX_HANDOUT_GRADE = 8.0
+# The summary is set off in a box at the top of the card and, on a handout, of the printed sheet: read at a glance.
+MAX_HANDOUT_SUMMARY_WORDS = 50
+MAX_SUMMARY_WORDS = 90
 
 
 @dataclass
@@ -40,24 +45,59 @@ def reading_grade(text: str) -> float:
 
 
 def lint(source: Path, today: dt.date | None = None) -> LintReport:
-    """Validate a source folder and check review age and handout reading grades."""
+    """Validate a source folder and check review age, summaries and handout reading grades."""
     from .pack import render_cards, validate_sources
 
-    today = today or dt.date.today()
     parsed, _groups, problems = validate_sources(source)
+    titles = {p.card.id: p.card.title for p in parsed}  # as in the pack: link titles shape the text graded
+    patients = render_cards([p.card for p in parsed if p.card.audience == "patient"], titles=titles)
+    report = content_problems(parsed, {card.id: card for card in patients}, today)
+    report.problems = sorted(problems + report.problems, key=lambda p: (p.path, p.line))
+    return report
+
+
+def content_problems(
+    parsed: Sequence[CardSource], rendered: Mapping[str, Card], today: dt.date | None = None
+) -> LintReport:
+    """The checks beyond the card format, over valid cards (rendered: the patient cards with body_text filled in)."""
+    today = today or dt.date.today()
+    where = {p.card.id: p for p in parsed}  # each card's source, for the line of a front-matter key
     cards = [p.card for p in parsed]
-    summary_lines = {p.card.id: p.line_of("summary") for p in parsed}
-    report = LintReport(list(problems), cards=len(cards))
+    report = LintReport(cards=len(cards))
     for card in cards:
         age = (today - card.reviewed).days
         if age > REVIEW_DUE_DAYS:
             report.problems.append(
-                Problem(card.path, 1, f"last reviewed {card.reviewed.isoformat()}, over 18 months ago: review it", True)
+                Problem(
+                    card.path,
+                    where[card.id].line_of("reviewed"),
+                    f"last reviewed {card.reviewed.isoformat()}, over 18 months ago: review it",
+                    True,
+                )
             )
         if card.reviewed > today:
-            report.problems.append(Problem(card.path, 1, f"reviewed date {card.reviewed.isoformat()} is in the future"))
-    patients = render_cards([c for c in cards if c.audience == "patient"])
-    for card in patients:
+            report.problems.append(
+                Problem(
+                    card.path,
+                    where[card.id].line_of("reviewed"),
+                    f"reviewed date {card.reviewed.isoformat()} is in the future",
+                )
+            )
+        words = len(card.summary.split())
+        handout = card.audience == "patient"
+        limit = MAX_HANDOUT_SUMMARY_WORDS if handout else MAX_SUMMARY_WORDS
+        if words > limit:
+            box = "the boxed opening of the printed handout" if handout else "the box at the top of the card"
+            report.problems.append(
+                Problem(
+                    card.path,
+                    where[card.id].line_of("summary"),
+                    f"summary has {words} words (at most {limit}): it is {box}, read at a glance; move the rest "
+                    "into the body",
+                    warning=not handout,
+                )
+            )
+    for card in (rendered[c.id] for c in cards if c.audience == "patient"):
         grade = round(reading_grade(card.body_text), 1)
         report.grades[card.id] = (card.path, grade)
         if grade > MAX_HANDOUT_GRADE:
@@ -76,7 +116,7 @@ def lint(source: Path, today: dt.date | None = None) -> LintReport:
             report.problems.append(
                 Problem(
                     card.path,
-                    summary_lines.get(card.id, 1),
+                    where[card.id].line_of("summary"),
                     f"summary reading grade {summary} (Flesch-Kincaid) is above {MAX_HANDOUT_GRADE:g}: it prints "
                     "first on the handout; use short sentences and plain words",
                 )

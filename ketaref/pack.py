@@ -27,6 +27,7 @@ RANK = "bm25(10.0, 8.0, 3.0, 1.0)"
 FTS_COLUMNS = ["title", "keywords", "summary", "body_text"]
 
 Progress = Callable[[int, int], None]
+Check = Callable[[list[CardSource], dict[str, Card]], list[Problem]]
 
 
 def load_synonyms(path: Path) -> tuple[list[list[str]], list[Problem]]:
@@ -81,20 +82,51 @@ def validate(source: Path) -> tuple[list[Card], list[list[str]], list[Problem]]:
     return [p.card for p in parsed], groups, problems
 
 
+def check_pack_toml(source: Path) -> list[Problem]:
+    """pack.toml's content_version: a dotted number, or workstations never take the pack as an update."""
+    path = source / "pack.toml"
+    name = display_path(path)
+    if not path.is_file():
+        return [
+            Problem(
+                name,
+                1,
+                "no pack.toml: the pack gets content version 0 and is never offered as an update; add "
+                'content_version = "2026.11.1" (year.month.release)',
+                True,
+            )
+        ]
+    version = content_version(source)
+    if re.fullmatch(r"[0-9]+(\.[0-9]+)*", version):
+        return []
+    lines = path.read_text("utf-8").splitlines()
+    line = next((n for n, text in enumerate(lines, 1) if text.strip().startswith("content_version")), 1)
+    return [
+        Problem(
+            name,
+            line,
+            f"content_version {version!r} is not a dotted number such as 2026.11.2: workstations compare versions "
+            "as numbers and would never take this pack as an update",
+        )
+    ]
+
+
 def validate_sources(source: Path) -> tuple[list[CardSource], list[list[str]], list[Problem]]:
     """validate(), keeping where each card's parts sit in its file (for messages that name a line)."""
     if not (source / "cards").is_dir():
         raise KetarefError(f"{source} has no cards/ folder: is it a KetaRef source folder?")
     parsed, problems = load_cards(source / "cards")
     groups, syn_problems = load_synonyms(source / "synonyms.toml")
-    return parsed, groups, problems + syn_problems
+    return parsed, groups, problems + syn_problems + check_pack_toml(source)
 
 
-def render_cards(cards: list[Card], progress: Progress | None = None) -> list[Card]:
-    """Cards with body_html and body_text filled in from their Markdown."""
+def render_cards(
+    cards: list[Card], progress: Progress | None = None, titles: dict[str, str] | None = None
+) -> list[Card]:
+    """Cards with body_html and body_text filled in from their Markdown (links titled from titles, else cards)."""
     from .render import html_to_text, markdown_to_html
 
-    titles = {c.id: c.title for c in cards}
+    titles = titles if titles is not None else {c.id: c.title for c in cards}
     done = []
     for n, card in enumerate(cards, 1):
         body_html = markdown_to_html(card.body, titles.get)
@@ -180,16 +212,21 @@ def _write(db_path: Path, cards: list[Card], groups: list[list[str]], meta: dict
     db.close()
 
 
-def build(source: Path, output: Path, progress: Progress | None = None) -> dict[str, str]:
+def build(source: Path, output: Path, progress: Progress | None = None, check: Check | None = None) -> dict[str, str]:
     """Validate the source folder and write a pack to output atomically; return its meta.
 
+    check, given the parsed sources and the rendered cards, adds content checks (`ketaref pack` passes lint's).
     Raises CardError with every problem when a card is invalid; the old output stays untouched.
     """
-    cards, groups, problems = validate(source)
+    parsed, groups, problems = validate_sources(source)
     if any(not p.warning for p in problems):
         raise CardError(problems)
     version = content_version(source)
-    cards = render_cards(sorted(cards, key=lambda c: c.id), progress)
+    cards = render_cards(sorted((p.card for p in parsed), key=lambda c: c.id), progress)
+    if check is not None:
+        found = check(parsed, {card.id: card for card in cards})
+        if any(not p.warning for p in found):
+            raise CardError(found)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     now = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
     meta = {

@@ -119,7 +119,7 @@ def test_old_review_is_a_warning_and_the_lint_passes(source: Path) -> None:
     result = run_lint(Path("."))
     assert 0 == result.exit_code, result.output
     assert (
-        "cards/monitoring/mon-old.md:1: warning: last reviewed 2024-01-15, over 18 months ago: review it"
+        "cards/monitoring/mon-old.md:8: warning: last reviewed 2024-01-15, over 18 months ago: review it"
         in result.stdout.splitlines()
     )
     assert "0 error(s)" in result.stdout.splitlines()[-1]
@@ -135,7 +135,7 @@ def test_review_age_boundary_is_18_months(source: Path) -> None:
 
 def test_review_date_in_the_future_is_an_error(source: Path) -> None:
     write_card(source, "mon-future", "monitoring", reviewed="2027-03-01")
-    assert ["cards/monitoring/mon-future.md:1: reviewed date 2027-03-01 is in the future"] == [
+    assert ["cards/monitoring/mon-future.md:8: reviewed date 2027-03-01 is in the future"] == [
         str(p) for p in lint(source, today=TODAY).errors
     ]
 
@@ -146,3 +146,68 @@ def test_lint_reports_invalid_cards_too(source: Path) -> None:
     result = run_lint(Path("."))
     assert 1 == result.exit_code
     assert f"{HANDOUT_PATH}:5: unknown audience 'patients' (clinician or patient)" in result.stderr.splitlines()
+
+
+def test_a_long_handout_summary_is_an_error_and_a_long_clinician_one_a_warning(source: Path) -> None:
+    # Short sentences read easily, so the grade alone lets a 60-word summary fill half of the printed page.
+    long = " ".join(["Rest at home today."] * 15)  # 60 words
+    write_card(source, "handout-long-summary", "handouts", audience="patient", summary=long)
+    write_card(source, "mon-long-summary", "monitoring", summary=" ".join(["Check the blood pressure."] * 23))
+    report = lint(source, today=TODAY)
+    assert [
+        "cards/handouts/handout-long-summary.md:6: summary has 60 words (at most 50): it is the boxed opening of the "
+        "printed handout, read at a glance; move the rest into the body"
+    ] == [str(p) for p in report.errors]
+    assert [
+        "cards/monitoring/mon-long-summary.md:6: warning: summary has 92 words (at most 90): it is the box at the "
+        "top of the card, read at a glance; move the rest into the body"
+    ] == [str(p) for p in report.warnings]
+
+
+@pytest.mark.parametrize("version", ["2026.11.2 beta", "abc", "2026-12"])
+def test_a_content_version_that_is_not_a_dotted_number_is_an_error(source: Path, version: str) -> None:
+    (source / "pack.toml").write_text(f'# the version\ncontent_version = "{version}"\n', "utf-8")
+    [problem] = lint(source, today=TODAY).errors
+    assert ("pack.toml", 2) == (problem.path, problem.line)
+    assert f"content_version {version!r} is not a dotted number" in problem.message
+
+
+def test_a_missing_pack_toml_is_a_warning(source: Path) -> None:
+    (source / "pack.toml").unlink()
+    [problem] = lint(source, today=TODAY).problems
+    assert problem.warning and "no pack.toml" in problem.message
+
+
+def pack_cmd(source: Path, out: Path) -> Result:
+    return CliRunner().invoke(main, ["pack", "--source", str(source), "--output", str(out)])
+
+
+def test_pack_refuses_what_lint_rejects_and_keeps_the_old_pack(source: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.sqlite"
+    assert 0 == pack_cmd(source, out).exit_code
+    before = out.read_bytes()
+    write_card(source, "handout-hard", "handouts", audience="patient", body=HARD)
+    result = pack_cmd(source, out)
+    assert 1 == result.exit_code
+    assert "cards/handouts/handout-hard.md:1: reading grade" in result.stderr
+    assert before == out.read_bytes()
+
+
+def test_pack_prints_lint_warnings_and_builds(source: Path, tmp_path: Path) -> None:
+    write_card(source, "mon-old", "monitoring", reviewed="2024-01-15")
+    result = pack_cmd(source, tmp_path / "out.sqlite")
+    assert 0 == result.exit_code, result.output
+    assert "cards/monitoring/mon-old.md:8: warning: last reviewed 2024-01-15" in result.stderr
+
+
+def test_pack_warns_when_the_cards_changed_but_the_version_did_not(source: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.sqlite"
+    assert "warning" not in pack_cmd(source, out).stderr
+    assert "warning" not in pack_cmd(source, out).stderr  # rebuilt, nothing changed
+    write_card(source, "mon-new", "monitoring")
+    result = pack_cmd(source, out)
+    assert 0 == result.exit_code
+    assert "the cards changed but content_version is still" in result.stderr
+    (source / "pack.toml").write_text('content_version = "9.0"\n', "utf-8")
+    write_card(source, "mon-newer", "monitoring")
+    assert "warning" not in pack_cmd(source, out).stderr
