@@ -92,26 +92,33 @@ def markdown_to_html(body: str, title_of: Callable[[str], str | None] = lambda _
     return sanitize(_tick_boxes(rendered))
 
 
-# Words a dropped card link leaves hanging before a stop: "...; see." "Record it on the." "checks are on."
-_DANGLING = re.compile(
-    r"(?:[\s,;]+(?:[Ss]ee(?: also)?|on|in|to|with|from|for|and|or|of|at|as|is|are|the|a|an)\b)+[\s,;]*(?=[.;]|$)"
-)
-# A lead-in whose only content was links: "Dosing schedule:." "Full BP guidance:;" or a short one ending the text.
-_EMPTY_LEAD_IN = re.compile(r"(?:^|(?<=[.;!?] ))(?:[^.;!?:]{1,60}:[.;]|(?:[^\s.;!?:]+ ?){1,4}:$)")
-# A sentence that only pointed at another card: "See [[x]] for ...", "For more on PK, see [[x]]."
-_POINTER = re.compile(r"^(?:[Ss]ee\b.*|For\b.*\b[Ss]ee(?: also)?[\s,;]*[.;:]?)$")
+LINK = "\x00"  # where a card link's title was left out of the plain text
+_POINTER_WORDS = r"(?:see(?: also)?|on|in|to|with|from|for|and|or|of|at|as|is|are|the|a|an)"
 
 
-def _tidy_dropped_links(text: str) -> str:
-    """A block's text once its card links' titles are gone, without the words that only pointed at them."""
-    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text) if not _POINTER.match(s)]
-    text = _EMPTY_LEAD_IN.sub("", " ".join(sentences)).strip(" ,;")  # before: "defer: see [[x]]" is no lead-in
-    text = _DANGLING.sub("", " " + text).strip(" ,;")
-    text = re.sub(r"[:;]+([.;])", r"\1", text)  # "deferral: see [[x]]." leaves "deferral:." -> "deferral."
-    text = re.sub(r"\s{2,}", " ", re.sub(r"([.;:])[.;:]+", r"\1", text))
-    if text.endswith(":"):
-        text = text[:-1] + "."
-    return text if re.search(r"\w", text) else ""
+def _without_links(text: str) -> str:
+    """A block's text with its card links left out, and the words that only pointed at them.
+
+    Link titles stay out of body_text (search would find every card that links to "Blood pressure ..."), so
+    "Treat BP first. See [[safety-blood-pressure]]." must not leave "Treat BP first. See." behind.
+    """
+    link = LINK
+    text = re.sub(rf"{link}(?:\s*(?:,|;|and|or)\s*{link})+", link, text)  # links in a row count as one
+    # An aside: "(see [[x]])", "(those are on [[x]])" go; "(SUSTAIN-1; [[x]])" keeps SUSTAIN-1.
+    text = re.sub(rf"\s*\([^(){link}]*\b(?:see(?: also)?|on|in|at|to|from|with)\s*{link}\s*\)", "", text, flags=re.I)
+    text = re.sub(rf"\s*[,;]\s*{link}\s*(?=\))|(?<=\()\s*{link}\s*[,;]\s*|\s*\(\s*{link}\s*\)", "", text)
+    # A sentence that only pointed at a card: "See [[x]] for ...", "For more on PK, see [[x]]."
+    sentences = re.split(r"(?<=[.!?])\s+", text)
+    text = " ".join(s for s in sentences if link not in s or not re.match(rf"See\b|For\b.*\bsee(?: also)?\s*{link}", s))
+    # A lead-in with nothing but links: "Dosing schedule: [[x]]." "Full BP guidance: [[x]]; timetable: [[y]]."
+    text = re.sub(rf"(?:^|(?<=[.;!?] ))[^.;!?:{link}]{{1,60}}:\s*{link}\s*(?:[.;]|$)\s*", "", text)
+    # A clause that only pointed at a card: "..., see [[x]] for what is confirmed)".
+    text = re.sub(rf"\s*[,;]\s*see(?: also)?\s*{link}[^.;)]*", "", text, flags=re.I)
+    # Words left pointing at nothing: "...; see [[x]]." "Record it on the [[x]]." "stop items on [[x]]: a ..."
+    text = re.sub(rf"(?:[\s,;:]*\b{_POINTER_WORDS}\b)*[\s,;:]*{link}", "", text, flags=re.I)
+    text = re.sub(r"\s+([.,;:])", r"\1", text)
+    text = re.sub(r"[:;,]+([.;])", r"\1", text)  # "deferral: see [[x]]." left "deferral:."
+    return re.sub(r"\s{2,}", " ", text).strip(" ,;")
 
 
 class _TextParser(Protocol):
@@ -131,17 +138,13 @@ def _text_extractor() -> Callable[[], _TextParser]:
             self.blocks: list[str] = []
             self.current: list[str] = []
             self.in_xref = False
-            self.dropped = False  # a card link's title was left out of the current block
 
         def _flush(self) -> None:
             text = re.sub(r"\s+", " ", "".join(self.current)).strip()
-            # Tidy what a dropped link title leaves behind: "( )", "(SUSTAIN-1; )", "see , and".
-            text = re.sub(r"\s*[,;]\s*(?=\))|(?<=\()\s*[,;]\s*", "", text)
-            text = re.sub(r"\s*\(\s*\)|\s+(?=[.,;:])", "", text).strip(" ,;")
-            if self.dropped:
-                text = _tidy_dropped_links(text)
+            if LINK in text:
+                text = _without_links(text)
+            text = re.sub(r"\s+(?=[.,;:])", "", text).strip(" ,;")  # a list item ending "...;" becomes a sentence
             self.current = []
-            self.dropped = False
             if re.search(r"\w", text):  # a cell holding only "-" says nothing
                 if text[-1] not in ".!?:;":
                     text += "."
@@ -153,7 +156,8 @@ def _text_extractor() -> Callable[[], _TextParser]:
             elif tag == "br":
                 self.current.append(" ")
             elif tag == "a" and dict(attrs).get("title") == XREF:
-                self.in_xref = self.dropped = True
+                self.in_xref = True
+                self.current.append(LINK)
 
         def handle_endtag(self, tag: str) -> None:
             if tag in BLOCKS:

@@ -417,7 +417,7 @@ def _ranked(
         return []
     # Marked in snippets: the words typed and their synonyms (BP finds "blood pressure", and shows it).
     words = {t for unit in units for alt in unit.alternatives for t in alt}
-    prefixes = sorted({stem(t) for t in words if len(t) > 1}, key=len, reverse=True)
+    prefixes = sorted({stem(t) for t in words if len(t) > 1 and t not in STOPWORDS}, key=len, reverse=True)
     filters, params = card_filters(category, audience, "c.")
     sql = SQL.format(tokens=SNIPPET_TOKENS, filters=filters)
     hits: dict[str, Hit] = {}

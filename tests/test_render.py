@@ -112,6 +112,9 @@ def test_plain_text_keeps_existing_punctuation() -> None:
             "Keep going.",
         ),
         ("| Drug | Effect |\n|---|---|\n| Lorazepam | - |", "Drug.\nEffect.\nLorazepam."),
+        ("Both are stop items on [[mon-session]]: a stroke.", "Both are stop items: a stroke."),
+        ("Added to the label (see [[mon-session]]).", "Added to the label."),
+        ("Added to the REMS, see [[mon-session]] for what is confirmed.", "Added to the REMS."),
     ],
 )
 def test_plain_text_drops_the_words_that_only_pointed_at_a_card_link(body: str, text: str) -> None:
