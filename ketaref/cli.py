@@ -207,6 +207,8 @@ def search_cmd(
     if not found.results:
         if text.strip():
             click.echo(f'No cards match "{text}".')
+        else:
+            click.echo("Nothing to search for: give a word, e.g. ketaref search TRD.", err=True)
         return
     for n, hit in enumerate(found.results, 1):
         badge = "  [patient handout]" if hit.audience == "patient" else ""

@@ -101,14 +101,20 @@ class Pack:
 
     @_reads
     def card(self, card_id: str) -> Card:
-        """One card by id; NotFoundError names the id when the pack does not hold it."""
+        """One card by id (ids are lower case: DOSE-REMS finds dose-rems); NotFoundError names the id, and the
+        nearest ids when there are some, when the pack does not hold it."""
+        card_id = card_id.strip().lower()
         row = self.conn.execute(
             "SELECT id, title, category, audience, summary, body, body_text, body_html, keywords, reviewed, "
             "related, path FROM cards WHERE id = ?",
             (card_id,),
         ).fetchone()
         if row is None:
-            raise NotFoundError(f"No card with id '{card_id}' in this pack.")
+            import difflib
+
+            near = difflib.get_close_matches(card_id, [r[0] for r in self.conn.execute("SELECT id FROM cards")], 3)
+            hint = f" Did you mean {' or '.join(near)}?" if near else ""
+            raise NotFoundError(f"No card with id '{card_id}' in this pack.{hint}")
         import json
 
         sources = tuple(

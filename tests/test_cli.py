@@ -141,7 +141,8 @@ def test_search_filters_and_limit(pack_path: Path) -> None:
 @pytest.mark.parametrize("args", [[""], ["   "], []])
 def test_empty_search_gives_no_results_and_exit_0(pack_path: Path, args: list[str]) -> None:
     text = run("--pack", str(pack_path), "search", *args)
-    assert (0, "") == (text.exit_code, text.output)
+    assert (0, "") == (text.exit_code, text.stdout)
+    assert "Nothing to search for: give a word" in text.stderr
     as_json = run("--pack", str(pack_path), "search", "--json", *args)
     assert 0 == as_json.exit_code
     assert ([], None) == (json.loads(as_json.stdout)["results"], json.loads(as_json.stdout)["corrected_query"])

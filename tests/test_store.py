@@ -56,6 +56,12 @@ def test_card_is_read_back_whole(pack: Pack) -> None:
     assert "<table>" in card.body_html
 
 
+def test_an_unknown_id_suggests_the_nearest_and_case_does_not_matter(pack: Pack) -> None:
+    with pytest.raises(NotFoundError, match="Did you mean dose-iv-ketamine"):
+        pack.card("dose-iv-ketamin")
+    assert "dose-iv-ketamine" == pack.card("DOSE-IV-Ketamine ").id
+
+
 def test_unknown_card_id_names_the_id(pack: Pack) -> None:
     with pytest.raises(NotFoundError) as raised:
         pack.card("no-such-card")
