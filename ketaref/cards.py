@@ -16,6 +16,13 @@ from .sources import card_files
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
+# Identifier formats, so a typo cannot become a dead link on the card: (pattern, what it should be).
+IDENTIFIERS = {
+    "pmid": (re.compile(r"[0-9]{1,9}"), "a PubMed id (digits only)"),
+    "pmcid": (re.compile(r"PMC[0-9]+"), "a PubMed Central id (PMC and digits)"),
+    "doi": (re.compile(r"10\.[0-9]{4,9}/\S+"), "a DOI (10.xxxx/..., without https://doi.org/)"),
+    "url": (re.compile(r"https?://\S+"), "a web address (http:// or https://)"),
+}
 REQUIRED = ("id", "title", "category", "audience", "summary", "reviewed", "sources")
 OPTIONAL = ("keywords", "related")
 SOURCE_FIELDS = ("cite", "pmid", "pmcid", "doi", "url")
@@ -166,23 +173,30 @@ def _parse_card(path: Path, rel: str | None) -> tuple[CardSource | None, CardLin
 
     sources: list[Source] = []
     raw_sources = meta.get("sources")
+    # Each [[sources]] table's line, so a problem in source 5 names source 5's line.
+    source_lines = [i + 2 for i, line in enumerate(front.split("\n")) if line.strip() == "[[sources]]"]
     if "sources" in meta:
         if not isinstance(raw_sources, list) or not raw_sources:
             local.append(("sources", "no sources: add at least one [[sources]] entry with 'cite'"))
         else:
             for n, entry in enumerate(raw_sources, 1):
+                at = source_lines[n - 1] if n <= len(source_lines) else line_of("sources")
                 if not isinstance(entry, dict):
-                    local.append(("sources", f"source {n} must be a [[sources]] table"))
+                    add(at, f"source {n} must be a [[sources]] table")
                     continue
                 for key in entry:
                     if key not in SOURCE_FIELDS:
-                        local.append(("sources", f"source {n}: unknown field '{key}'"))
+                        add(at, f"source {n}: unknown field '{key}'")
                 bad = [k for k in SOURCE_FIELDS if k in entry and not isinstance(entry[k], str)]
                 for key in bad:
-                    local.append(("sources", f"source {n}: '{key}' must be a string"))
+                    add(at, f"source {n}: '{key}' must be a string")
+                for key, value in entry.items():
+                    if key in IDENTIFIERS and key not in bad and not IDENTIFIERS[key][0].fullmatch(value.strip()):
+                        add(at, f"source {n}: {key} '{value}' is not {IDENTIFIERS[key][1]}")
+                        bad.append(key)
                 cite = entry.get("cite")
                 if not isinstance(cite, str) or not cite.strip():
-                    local.append(("sources", f"source {n} has no 'cite'"))
+                    add(at, f"source {n} has no 'cite'")
                     continue
                 sources.append(
                     Source(**{k: str(entry[k]).strip() for k in SOURCE_FIELDS if k in entry and k not in bad})

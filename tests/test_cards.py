@@ -160,6 +160,29 @@ def test_source_without_cite(source: Path) -> None:
     assert [f"{DOSE}:11: source 1 has no 'cite'"] == problems(source)
 
 
+def test_a_problem_in_a_later_source_names_that_sources_line(source: Path) -> None:
+    second = '[[sources]]\ncite = "Second. 2021."\n\n[[sources]]\npmid = "456"\n'
+    write(source, DOSE, dose_card().replace("+++\nPlain body", second + "+++\nPlain body"))
+    assert [f"{DOSE}:16: source 3 has no 'cite'"] == problems(source)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("pmid", "PMID 123", "pmid 'PMID 123' is not a PubMed id (digits only)"),
+        ("pmcid", "8138742", "pmcid '8138742' is not a PubMed Central id (PMC and digits)"),
+        ("doi", "https://doi.org/10.1/x", "doi 'https://doi.org/10.1/x' is not a DOI"),
+        ("url", "www.fda.gov", "url 'www.fda.gov' is not a web address (http:// or https://)"),
+    ],
+)
+def test_a_malformed_identifier_is_an_error_on_its_sources_line(
+    source: Path, field: str, value: str, expected: str
+) -> None:
+    write(source, DOSE, dose_card().replace("+++\nPlain body", f'{field} = "{value}"\n+++\nPlain body'))
+    [found] = problems(source)
+    assert found.startswith(f"{DOSE}:11: source 1: {expected}")
+
+
 def test_empty_body(source: Path) -> None:
     write(source, DOSE, dose_card(body="\n  \n"))
     found = problems(source)
