@@ -77,6 +77,12 @@ def test_pack_builds_a_pack(source_dir: Path, tmp_path: Path) -> None:
     assert 4 == json.loads(run("--pack", str(out), "info", "--json").stdout)["cards"]
 
 
+def test_pack_from_another_source_needs_an_output(source_dir: Path) -> None:
+    result = run("pack", "--source", str(source_dir))
+    assert 2 == result.exit_code
+    assert "give --output with --source" in result.stderr
+
+
 def test_pack_from_a_folder_that_is_not_a_source(tmp_path: Path) -> None:
     line = one_error_line(run("pack", "--source", str(tmp_path), "--output", str(tmp_path / "p.sqlite")))
     assert "has no cards/ folder" in line
