@@ -110,7 +110,7 @@ def main(ctx: click.Context, pack_path: str | None) -> None:
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Pack file to write (needed with --source). Default: the default pack in the user cache.",
+    help="Pack file to write. Default: the default pack in the user cache.",
 )
 def pack_cmd(source: Path | None, output: Path | None) -> None:
     """Check the cards as `ketaref lint` does and build a pack file (atomically: a failed build keeps the old pack)."""
@@ -121,9 +121,7 @@ def pack_cmd(source: Path | None, output: Path | None) -> None:
     from .pack import build, check_pack_toml
     from .paths import cached_pack, resources_dir
 
-    if source is not None and output is None:
-        # The default pack in the user cache is rebuilt from the bundled cards whenever they differ.
-        raise click.UsageError("give --output with --source: the default pack is always built from the bundled cards")
+    other_source_into_default = source is not None and output is None
     source = source or resources_dir()
     output = output or cached_pack()
 
@@ -142,6 +140,12 @@ def pack_cmd(source: Path | None, output: Path | None) -> None:
         finally:
             finish()
     click.echo(f"Built {meta['cards']} cards into {output} (content version {meta['content_version']}).")
+    if other_source_into_default:
+        click.echo(
+            "note: this is the default pack, which KetaRef rebuilds from its bundled cards when they differ; "
+            "give --output to keep a pack built from another folder.",
+            err=True,
+        )
     if before and before[0] == meta["content_version"] and before[1] != meta["content_sha256"]:
         click.echo(
             f"warning: the cards changed but content_version is still {meta['content_version']}: raise it in "

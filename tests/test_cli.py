@@ -77,10 +77,13 @@ def test_pack_builds_a_pack(source_dir: Path, tmp_path: Path) -> None:
     assert 4 == json.loads(run("--pack", str(out), "info", "--json").stdout)["cards"]
 
 
-def test_pack_from_another_source_needs_an_output(source_dir: Path) -> None:
+def test_pack_from_another_source_into_the_default_pack_says_it_will_not_last(
+    source_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KETAREF_CACHE_DIR", str(tmp_path / "cache"))
     result = run("pack", "--source", str(source_dir))
-    assert 2 == result.exit_code
-    assert "give --output with --source" in result.stderr
+    assert 0 == result.exit_code, result.output
+    assert "give --output to keep a pack built from another folder" in result.stderr
 
 
 def test_pack_from_a_folder_that_is_not_a_source(tmp_path: Path) -> None:
