@@ -295,10 +295,10 @@ def info_cmd(ctx: click.Context, as_json: bool) -> None:
     click.echo(f"Cards:           {info['cards']}")
     for name, count in info["categories"].items():
         click.echo(f"  {CATEGORY_LABELS[name]:<20} {count}")
-    if changes:
-        click.echo(f"Changes since content version {changes.previous_content_version}:")
-        for label, ids in (("Added", changes.added), ("Changed", changes.changed), ("Removed", changes.removed)):
-            click.echo(f"  {label + ':':<20} {', '.join(ids) if ids else 'none'}")
+    if changes:  # the same release notes as Help > About: titles, ids and new review dates
+        click.echo("Changes since the previous pack:")
+        for line in changes.text().splitlines():
+            click.echo(f"  {line}")
 
 
 @main.command("handout")

@@ -288,7 +288,8 @@ def test_info_shows_the_changes_since_the_previous_pack(current: Path, folder: P
         "removed": ["handout-after-treatment"],
     } == after["changes"]
     text = runner.invoke(main, ["info"]).output
-    assert "Changes since content version 1.0:\n  Added:               mon-new-checklist\n" in text
+    assert "Changes since the previous pack:\n  Content version 1.0 -> " in text
+    assert "  Added (1):\n    " in text and "(mon-new-checklist)\n" in text
 
 
 def test_versions_compare_as_dotted_numbers() -> None:
