@@ -87,6 +87,8 @@ def test_find_in_card_counts_and_steps_through_matches(qtbot, make_window) -> No
     assert total == len(view.browser.extraSelections())
     qtbot.keyClick(view.find_bar.edit, Qt.Key.Key_F3)
     assert f"2 of {total}" == view.find_bar.count.text()
+    # the current match differs from the others by more than colour
+    assert [False, True] + [False] * (total - 2) == [s.format.fontUnderline() for s in view.browser.extraSelections()]
     qtbot.keyClick(view.find_bar.edit, Qt.Key.Key_F3, Qt.KeyboardModifier.ShiftModifier)
     assert f"1 of {total}" == view.find_bar.count.text()
     assert "pressure" == view.browser.textCursor().selectedText().lower()

@@ -306,9 +306,10 @@ class CardView(QWidget):
         for n, match in enumerate(found):
             selection = QTextEdit.ExtraSelection()
             selection.cursor = match
-            if n == current:
+            if n == current:  # set apart by more than colour: underlined as well
                 selection.format.setBackground(palette.color(QPalette.ColorRole.Highlight))
                 selection.format.setForeground(palette.color(QPalette.ColorRole.HighlightedText))
+                selection.format.setFontUnderline(True)
             else:
                 selection.format.setBackground(mix(base, palette.color(QPalette.ColorRole.Highlight), 0.35))
                 selection.format.setForeground(text)
