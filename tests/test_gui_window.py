@@ -26,6 +26,14 @@ def test_disclaimer_is_a_banner_not_a_dialog_and_the_search_box_has_focus(qtbot,
     assert "blood" == window.search_panel.edit.text()
 
 
+def test_shift_tab_from_the_search_box_reaches_i_understand_above_it(qtbot, make_window) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    qtbot.keyClick(window.search_panel.edit, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert window.banner.button.hasFocus()
+    qtbot.keyClick(window.banner.button, Qt.Key.Key_Tab)
+    assert window.search_panel.edit.hasFocus()  # the hidden update strip's buttons are skipped
+
+
 def test_i_understand_hides_the_banner_for_good(qtbot, make_window) -> None:  # type: ignore[no-untyped-def]
     window = make_window()
     qtbot.mouseClick(window.banner.button, Qt.MouseButton.LeftButton)
