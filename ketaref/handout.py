@@ -12,6 +12,7 @@ import datetime as dt
 import html
 import logging
 import os
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -24,10 +25,15 @@ from .model import Card
 from .render import BOX_EMPTY, card_document
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QRectF
     from PySide6.QtGui import QPagedPaintDevice, QPageLayout, QPainter, QTextDocument, QTextTable
     from PySide6.QtWidgets import QApplication
 
 log = logging.getLogger(__name__)
+
+# Where pagination moves content on: ("block", number, 0) breaks before a block, ("table", index, 0) before a
+# table, ("row", index, row) cuts a long table between rows, ("push", number, pixels) moves a list item down.
+Break = tuple[str, int, int]
 
 PAPERS = ("letter", "a4")
 LARGE_PRINT_PT = 16.0
@@ -83,11 +89,18 @@ def check_logo(logo: Path | None) -> None:
         return
     from PySide6.QtGui import QImageReader
 
+    if Path(logo).is_dir():
+        raise KetarefError(f"The logo {logo} is a folder: give an image file (PNG or JPEG).")
     if not Path(logo).is_file():
         raise KetarefError(f"The logo file {logo} does not exist.")
     reader = QImageReader(str(logo))
     if not reader.canRead():
         raise KetarefError(f"The logo file {logo} is not an image KetaRef can read (use PNG or JPEG).")
+    if reader.read().isNull():  # damaged, or too large to load: it would silently be left off every page
+        raise KetarefError(
+            f"The logo file {logo} could not be loaded ({reader.errorString()}); "
+            "use a PNG or JPEG of a few hundred pixels."
+        )
 
 
 def _stylesheet(pt: float, compact: bool = False) -> str:
@@ -119,7 +132,9 @@ def _stylesheet(pt: float, compact: bool = False) -> str:
 def _questions_box(options: PrintOptions) -> str:
     clinic = html.escape(options.clinic.strip()) or "your clinic"
     if options.phone.strip():
-        line = f"Call {clinic} at <b>{html.escape(options.phone.strip())}</b>."
+        # A phone number never breaks across lines: "(555)" / "010-0100" is easy to misdial.
+        phone = html.escape(options.phone.strip()).replace(" ", "\u00a0").replace("-", "\u2011")
+        line = f"Call {clinic} at <b>{phone}</b>."
     else:
         line = f"Ask your care team at {clinic}."
     emergency = "In an emergency, call 911 or your local emergency number."
@@ -138,8 +153,9 @@ def card_print_html(card: Card, titles: Mapping[str, str], options: PrintOptions
 
 
 def is_form(card: Card) -> bool:
-    """A card with tick boxes is a form: it prints on one page when it can."""
-    return BOX_EMPTY in card.body_html
+    """A staff card with tick boxes is a form: it prints on one page when it can. A handout with a checklist
+    for the patient keeps its full size."""
+    return not card.is_handout and BOX_EMPTY in card.body_html
 
 
 class _Page:
@@ -164,13 +180,13 @@ def _document(
     card: Card, titles: Mapping[str, str], options: PrintOptions, device: QPagedPaintDevice, page: _Page, pt: float
 ) -> QTextDocument:
     """The card laid out in pages, with page breaks that keep headings and tables together."""
-    breaks: set[tuple[str, int]] = set()
+    breaks: list[Break] = []  # in the order found: each was found in a document that had the ones before it
     for _ in range(20):
         doc = _fresh_document(card, titles, options, device, page, pt, breaks)
         needed = _next_break(doc, page, breaks)
         if needed is None:
             return doc
-        breaks.add(needed)
+        breaks.append(needed)
     return doc
 
 
@@ -181,7 +197,7 @@ def _fresh_document(
     device: QPagedPaintDevice,
     page: _Page,
     pt: float,
-    breaks: set[tuple[str, int]],
+    breaks: list[Break],
 ) -> QTextDocument:
     # Breaks go in before the first layout: Qt's incremental relayout of a paginated document
     # can stop early when a page break is added afterwards.
@@ -196,7 +212,13 @@ def _fresh_document(
     doc.setDefaultFont(font)
     doc.setDefaultStyleSheet(_stylesheet(pt, compact=is_form(card)))
     doc.setDocumentMargin(0)
-    doc.setHtml(card_print_html(card, titles, options))
+    html_text = card_print_html(card, titles, options)
+    continued = []  # tables that go on from a table split between two rows
+    for kind, index, row in breaks:
+        if kind == "row":
+            html_text = _split_table(html_text, index, row)
+            continued.append(index + 1)
+    doc.setHtml(html_text)
     # Qt's HTML import keeps headings tight after a paragraph whatever the CSS says: set the space here.
     block = doc.begin()
     while block.isValid():
@@ -208,19 +230,46 @@ def _fresh_document(
         block = block.next()
     always = QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore
     tables = _tables(doc)
-    for kind, index in sorted(breaks):
+    for kind, index, amount in breaks:
         if kind == "block":
             block = doc.findBlockByNumber(index)
             fmt = block.blockFormat()
             fmt.setPageBreakPolicy(always)
             fmt.setTopMargin(0)  # it starts a page: no space above it
             QTextCursor(block).setBlockFormat(fmt)
-        elif index < len(tables):
+        elif kind == "push":  # a list item moved whole to the next page by the space left on this one
+            block = doc.findBlockByNumber(index)
+            fmt = block.blockFormat()
+            fmt.setTopMargin(fmt.topMargin() + amount * 96 / page.dpi)  # device pixels to CSS pixels
+            QTextCursor(block).setBlockFormat(fmt)
+        elif kind == "table":
+            continued.append(index)
+    for index in continued:
+        if index < len(tables):
             frame_fmt = tables[index].frameFormat()
             frame_fmt.setPageBreakPolicy(always)
             tables[index].setFrameFormat(frame_fmt)
     doc.setPageSize(QSizeF(page.width, page.body))
     return doc
+
+
+def _split_table(html_text: str, index: int, row: int) -> str:
+    """The HTML with its index-th table cut into two before row (header rows count), the header repeated."""
+    tables = list(re.finditer(r"<table\b[^>]*>.*?</table>", html_text, re.S))
+    if index >= len(tables):
+        return html_text
+    found = tables[index]
+    whole = found.group(0)
+    opening = re.match(r"<table\b[^>]*>", whole)
+    assert opening is not None
+    head = re.search(r"<thead>.*?</thead>", whole, re.S)
+    rows = re.findall(r"<tr>.*?</tr>", whole[head.end() if head else 0 :], re.S)
+    cut = row - (1 if head else 0)
+    if not 0 < cut < len(rows):
+        return html_text
+    header = head.group(0) if head else ""
+    halves = [f"{opening.group(0)}{header}<tbody>{''.join(part)}</tbody></table>" for part in (rows[:cut], rows[cut:])]
+    return html_text[: found.start()] + "".join(halves) + html_text[found.end() :]
 
 
 def _tables(doc: QTextDocument) -> list[QTextTable]:
@@ -230,7 +279,7 @@ def _tables(doc: QTextDocument) -> list[QTextTable]:
     return [f for f in doc.rootFrame().childFrames() if isinstance(f, QTextTable)]
 
 
-def _next_break(doc: QTextDocument, page: _Page, done: set[tuple[str, int]]) -> tuple[str, int] | None:
+def _next_break(doc: QTextDocument, page: _Page, done: list[Break]) -> Break | None:
     """Where the next page break should go: before a heading stranded at a page foot, or before a short list
     or a table that would split but fits on a page (with the heading, and a paragraph under it, that lead into
     it). Breaks already placed are not suggested again."""
@@ -257,11 +306,26 @@ def _next_break(doc: QTextDocument, page: _Page, done: set[tuple[str, int]]) -> 
         top = layout.blockBoundingRect(block).top()
         return top + (block.layout().lineAt(0).height() if block.layout().lineCount() else 0.0)
 
-    def table_break(index: int) -> tuple[str, int] | None:
+    def row_break(index: int) -> Break | None:
+        # A table longer than a page splits, but between two rows, never inside one: a result read on the
+        # next page without its trial's name could be put to the wrong trial.
+        table = tables[index]
+        header_rows = table.format().headerRowCount()
+        for row in range(header_rows, table.rows()):
+            cells = [table.cellAt(row, column) for column in range(table.columns())]
+            top = min(layout.blockBoundingRect(c.firstCursorPosition().block()).top() for c in cells)
+            bottom = max(layout.blockBoundingRect(c.lastCursorPosition().block()).bottom() for c in cells)
+            if page_of(top) != page_of(bottom) and bottom - top < height / 2:
+                if row == header_rows:  # not even the first row fits under the header: the table moves
+                    return ("table", index, 0) if not starts_page(layout.frameBoundingRect(table).top()) else None
+                return ("row", index, row)
+        return None
+
+    def table_break(index: int) -> Break | None:
         table = tables[index]
         rect = layout.frameBoundingRect(table)
         if rect.height() >= height:
-            return None
+            return row_break(index)
         splits = page_of(rect.bottom()) != page_of(rect.top()) and not starts_page(rect.top())
         # What leads into the table goes along with it: a heading, or a heading and one paragraph under it.
         lead = doc.findBlock(table.firstPosition() - 1)
@@ -277,15 +341,15 @@ def _next_break(doc: QTextDocument, page: _Page, done: set[tuple[str, int]]) -> 
             together = layout.blockBoundingRect(lead).bottom() - top + rect.height()
             if not starts_page(top) and page_of(top) != page_of(rect.bottom()):
                 if together < height or (heading_first and splits):
-                    return ("block", start.blockNumber())
-        return ("table", index) if splits else None
+                    return ("block", start.blockNumber(), 0)
+        return ("table", index, 0) if splits else None
 
     # In document order, so that each new break lies below the ones already placed and never unsettles them.
     tables = _tables(doc)
     table_at = {table.firstPosition(): index for index, table in enumerate(tables)}
     block = doc.begin()
     while block.isValid():
-        wanted: tuple[str, int] | None = None
+        wanted: Break | None = None
         if block.position() in table_at:
             wanted = table_break(table_at[block.position()])
         top = layout.blockBoundingRect(block).top()
@@ -295,7 +359,7 @@ def _next_break(doc: QTextDocument, page: _Page, done: set[tuple[str, int]]) -> 
             lines = min(3, max(1, following.layout().lineCount())) if following.textList() is None else 1
             line = following.layout().lineAt(0).height() if following.layout().lineCount() else 0.0
             if page_of(first_line_bottom(following) + (lines - 1) * line) != page_of(top):
-                wanted = ("block", with_heading(block).blockNumber())
+                wanted = ("block", with_heading(block).blockNumber(), 0)
         listed = block.textList()
         if wanted is None and listed is not None and listed.item(0) == block and block.previous().isValid():
             # The break goes on the sentence or heading leading into the list: Qt's layout stops early when
@@ -309,7 +373,19 @@ def _next_break(doc: QTextDocument, page: _Page, done: set[tuple[str, int]]) -> 
                 and page_of(bottom) != page_of(lead_top)
                 and bottom - lead_top < height / 2
             ):
-                wanted = ("block", lead.blockNumber())
+                wanted = ("block", lead.blockNumber(), 0)
+        if wanted is None and listed is not None and 1 < block.layout().lineCount():
+            # A list item is read whole: one that would run over the page foot moves to the next page.
+            item = block.layout()
+            first = item.position().y() + item.lineAt(0).y()
+            last = item.lineAt(item.lineCount() - 1)
+            bottom = item.position().y() + last.y() + last.height()
+            if page_of(first) != page_of(bottom - 1) and bottom - first < height / 4:
+                # Space enough that its first line no longer fits: Qt then starts the item on the next page. (A
+                # margin taller than what is left of the page would go along with it, and a page break on a
+                # list item stops Qt's layout early.)
+                left = (page_of(first) + 1) * height - first
+                wanted = ("push", block.blockNumber(), max(1, int(left - item.lineAt(0).height() / 2)))
         if wanted is not None and wanted not in done:
             return wanted
         block = following
@@ -339,19 +415,14 @@ def _paint_header(painter: QPainter, page: _Page, options: PrintOptions, card: C
     painter.setPen(QColor("black"))
     clinic = options.clinic.strip() or ("Patient information" if card.is_handout else "KetaRef clinical reference")
     width = page.width - left
-    painter.drawText(
-        QRectF(left, 0, width * 0.7, page.pt(22)), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, clinic
-    )
+    _fit_text(painter, QRectF(left, 0, width * 0.7, page.pt(22)), clinic, 10)
     small = QFont(name_font)
     small.setBold(False)
     small.setPointSizeF(11)
     painter.setFont(small)
     if options.phone.strip():
-        painter.drawText(
-            QRectF(left, page.pt(22), width * 0.7, page.pt(18)),
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            f"Phone: {options.phone.strip()}",
-        )
+        _fit_text(painter, QRectF(left, page.pt(22), width * 0.7, page.pt(18)), f"Phone: {options.phone.strip()}", 8)
+        painter.setFont(small)
     kind = "Patient information" if card.is_handout else "Clinician reference"
     painter.drawText(
         QRectF(left, 0, width, page.pt(22)),
@@ -363,6 +434,21 @@ def _paint_header(painter: QPainter, page: _Page, options: PrintOptions, card: C
     painter.setPen(pen)
     y = page.header - page.pt(12)
     painter.drawLine(0, int(y), int(page.width), int(y))
+
+
+def _fit_text(painter: QPainter, rect: QRectF, text: str, min_pt: float) -> None:
+    """Draw one line in rect with the painter's font, smaller (down to min_pt) when it is too long, and only then
+    cut with an ellipsis: a long clinic name or phone number is never clipped mid-word without a sign."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QFont, QFontMetricsF, QPainter
+
+    assert isinstance(painter, QPainter)
+    font = QFont(painter.font())
+    while QFontMetricsF(font, painter.device()).horizontalAdvance(text) > rect.width() and font.pointSizeF() > min_pt:
+        font.setPointSizeF(max(min_pt, font.pointSizeF() - 0.5))
+    painter.setFont(font)
+    shown = QFontMetricsF(font, painter.device()).elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
+    painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown)
 
 
 def _paint_footer(painter: QPainter, page: _Page, options: PrintOptions, card: Card, number: int, total: int) -> None:

@@ -151,16 +151,49 @@ def test_an_unwritable_output_path_is_a_clear_error(shipped_pack_path: Path, tmp
     assert "Traceback" not in result.output
 
 
-@pytest.mark.parametrize("kind", ["missing", "not-an-image"])
+@pytest.mark.parametrize("kind", ["missing", "not-an-image", "damaged", "folder"])
 def test_a_bad_logo_is_a_clear_error(shipped_pack_path: Path, tmp_path: Path, kind: str) -> None:
     logo = tmp_path / "logo.png"
     if kind == "not-an-image":
         logo.write_text("this is not a picture")
+    elif kind == "damaged":  # a PNG header, then the file stops: it used to be left off the page without a word
+        from PySide6.QtGui import QColor, QImage
+
+        from ketaref.handout import ensure_app
+
+        ensure_app()
+        image = QImage(300, 100, QImage.Format.Format_RGB32)
+        image.fill(QColor("navy"))
+        assert image.save(str(tmp_path / "whole.png"))
+        logo.write_bytes((tmp_path / "whole.png").read_bytes()[:60])
+    elif kind == "folder":
+        logo.mkdir()
     out = tmp_path / "x.pdf"
     result = handout(["handout-side-effects", "-o", str(out), "--logo", str(logo)], shipped_pack_path)
     assert 1 == result.exit_code
     assert "logo" in result.output.lower()
     assert not out.exists()
+
+
+def test_every_handout_body_prints_at_12_pt_or_more(shipped_pack, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # A handout with a checklist for the patient is not a staff form: it once shrank to 8.4 pt to fit a page.
+    from PySide6.QtGui import QPdfWriter
+
+    from ketaref.handout import ensure_app, layout_cards, page_layout
+
+    ensure_app()
+    writer = QPdfWriter(str(tmp_path / "size.pdf"))
+    writer.setPageLayout(page_layout(PrintOptions()))
+    cards = [shipped_pack.card(card_id) for card_id in HANDOUTS]
+    sizes = {card.id: doc.defaultFont().pointSizeF() for card, doc in layout_cards(writer, cards, PrintOptions(), {})}
+    assert all(size >= 12 for size in sizes.values()), sizes
+
+
+def test_the_phone_number_in_the_questions_box_never_breaks(shipped_pack) -> None:  # type: ignore[no-untyped-def]
+    from ketaref.handout import card_print_html
+
+    html_text = card_print_html(shipped_pack.card("handout-side-effects"), {}, PrintOptions(phone="(555) 010-0100"))
+    assert "(555)\u00a0010\u20110100" in html_text
 
 
 def test_a_logo_image_is_drawn_in_the_header(shipped_pack, tmp_path: Path) -> None:
@@ -204,15 +237,18 @@ def test_the_command_works_with_no_display(shipped_pack_path: Path, tmp_path: Pa
 
 
 @pytest.mark.parametrize("large_print", [False, True])
+@pytest.mark.parametrize("paper", ["letter", "a4"])
 def test_headings_stay_with_their_text_and_short_lists_and_tables_stay_whole(
-    shipped_pack, tmp_path: Path, large_print: bool
+    shipped_pack, tmp_path: Path, large_print: bool, paper: str
 ) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtGui import QPdfWriter
+    # Also: no list item and no table row under half a page is split across two pages (a trial's result read
+    # without its name).
+    from PySide6.QtGui import QPdfWriter, QTextTable
 
     from ketaref.handout import ensure_app, layout_cards, page_layout
 
     ensure_app()
-    options = PrintOptions(large_print=large_print)
+    options = PrintOptions(large_print=large_print, paper=paper)
     writer = QPdfWriter(str(tmp_path / "layout.pdf"))
     writer.setResolution(300)
     writer.setPageLayout(page_layout(options))
@@ -231,6 +267,12 @@ def test_headings_stay_with_their_text_and_short_lists_and_tables_stay_whole(
                 if int(rect.top() // height) != int(first_line // height):
                     problems.append(f"{card.id}: heading '{block.text()}' left at a page foot")
             listed = block.textList()
+            lines = block.layout()
+            if listed is not None and lines.lineCount() > 1:
+                first = lines.position().y() + lines.lineAt(0).y()
+                last = lines.lineAt(lines.lineCount() - 1)
+                if int(first // height) != int((lines.position().y() + last.y() + last.height() - 1) // height):
+                    problems.append(f"{card.id}: list item split across pages at '{block.text()[:30]}'")
             nested = block.previous().isValid() and block.previous().textList() is not None
             if listed is not None and listed.item(0) == block and not nested:
                 bottom = layout.blockBoundingRect(listed.item(listed.count() - 1)).bottom()
@@ -241,6 +283,12 @@ def test_headings_stay_with_their_text_and_short_lists_and_tables_stay_whole(
             rect = layout.frameBoundingRect(frame)
             if rect.height() < height and int(rect.top() // height) != int((rect.bottom() - 1) // height):
                 problems.append(f"{card.id}: a table split across pages")
+            for row in range(frame.rows() if isinstance(frame, QTextTable) else 0):
+                cells = [frame.cellAt(row, column) for column in range(frame.columns())]
+                top = min(layout.blockBoundingRect(c.firstCursorPosition().block()).top() for c in cells)
+                bottom = max(layout.blockBoundingRect(c.lastCursorPosition().block()).bottom() for c in cells)
+                if bottom - top < height / 2 and int(top // height) != int((bottom - 1) // height):
+                    problems.append(f"{card.id}: table row {row} split across pages")  # taller rows may split
             # A heading whose one-paragraph introduction leads into a table is not left behind on the page before.
             lead = doc.findBlock(frame.firstPosition() - 1)
             heading = lead.previous()
