@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import CardError, KetarefError
+from .errors import CardError, KetarefError, NotFoundError
 from .model import AUDIENCES, CATEGORIES, CATEGORY_LABELS
 
 
@@ -325,12 +325,12 @@ def handout_cmd(
 
     with user_errors():
         with open_current(ctx) as pack:
-            missing = [i for i in card_ids if not pack.has_card(i)]
-            if missing:
-                raise KetarefError(
-                    f"No card with id {', '.join(repr(m) for m in missing)} in this pack; nothing was written."
-                )
-            cards = [pack.card(i) for i in card_ids]
+            cards = []
+            for card_id in card_ids:
+                try:
+                    cards.append(pack.card(card_id))
+                except NotFoundError as exc:  # names the id and the nearest ones
+                    raise KetarefError(f"{exc} Nothing was written.") from exc
             titles = pack.titles()
         ensure_app()
         check_logo(logo)

@@ -144,6 +144,12 @@ def test_an_unknown_id_is_named_and_no_pdf_is_left(shipped_pack_path: Path, tmp_
     assert [] == list(tmp_path.iterdir())
 
 
+def test_a_mistyped_id_suggests_the_card(shipped_pack_path: Path, tmp_path: Path) -> None:
+    result = handout(["handout-side-effect", "-o", str(tmp_path / "x.pdf")], shipped_pack_path)
+    assert 1 == result.exit_code
+    assert "Did you mean handout-side-effects?" in result.output
+
+
 def test_an_unwritable_output_path_is_a_clear_error(shipped_pack_path: Path, tmp_path: Path) -> None:
     result = handout(["handout-side-effects", "-o", str(tmp_path / "missing" / "dir" / "x.pdf")], shipped_pack_path)
     assert 1 == result.exit_code
