@@ -86,11 +86,6 @@ class MainWindow(PrintingMixin, PackUpdatesMixin, QMainWindow):
         self.pack_label = QLabel()
         self.statusBar().addPermanentWidget(self.pack_label)
 
-        # Tab goes top to bottom, as the window reads: the strips above the search box come before it.
-        QWidget.setTabOrder(self.banner.button, self.update_banner.review_button)
-        QWidget.setTabOrder(self.update_banner.review_button, self.update_banner.not_now_button)
-        QWidget.setTabOrder(self.update_banner.not_now_button, self.search_panel.edit)
-
         self.actions_ = create_actions(self, self._slots())
         self._build_menus()
         self._build_toolbar()
