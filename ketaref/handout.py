@@ -38,6 +38,9 @@ Break = tuple[str, int, int]
 PAPERS = ("letter", "a4")
 LARGE_PRINT_PT = 16.0
 MIN_FORM_PT = 8.5  # a tick-box form shrinks to this at the least to fit one page
+FORM_SPACING = 0.4  # a form's paragraphs and items sit closer, so that it fits one page at a readable size
+SNUG_SPACING = 0.6  # tried on a sheet whose last page holds little: used when it saves that page
+LIGHT_LAST_PAGE = 0.35
 FONT_FAMILIES = ["Helvetica", "Arial", "Liberation Sans", "DejaVu Sans"]
 HANDOUT_NOTE = "This sheet does not replace advice from your care team."
 CLINICIAN_NOTE = "For clinicians. Not a substitute for clinical judgement or the current product label."
@@ -103,10 +106,10 @@ def check_logo(logo: Path | None) -> None:
         )
 
 
-def _stylesheet(pt: float, compact: bool = False) -> str:
+def _stylesheet(pt: float, spacing: float = 1.0) -> str:
     # Qt's rich text ignores margins given in pt (they come out as 0); em scales with large print.
-    # A form (tick boxes) is spaced tighter so that it fits on one page.
-    p_top, p_bottom, li_bottom, h_bottom = (0.1, 0.15, 0.0, 0.1) if compact else (0.25, 0.4, 0.05, 0.25)
+    # spacing < 1 sets blocks closer: a form (tick boxes) to fit one page, a sheet to save a near-empty last page.
+    p_top, p_bottom, li_bottom, h_bottom = (round(em * spacing, 3) for em in (0.25, 0.4, 0.05, 0.25))
     return f"""
     body {{ font-size: {pt:.1f}pt; }}
     h1 {{ font-size: {pt * 1.6:.1f}pt; font-weight: bold; margin-top: 0; margin-bottom: {h_bottom}em; }}
@@ -177,12 +180,18 @@ class _Page:
 
 
 def _document(
-    card: Card, titles: Mapping[str, str], options: PrintOptions, device: QPagedPaintDevice, page: _Page, pt: float
+    card: Card,
+    titles: Mapping[str, str],
+    options: PrintOptions,
+    device: QPagedPaintDevice,
+    page: _Page,
+    pt: float,
+    spacing: float = 1.0,
 ) -> QTextDocument:
     """The card laid out in pages, with page breaks that keep headings and tables together."""
     breaks: list[Break] = []  # in the order found: each was found in a document that had the ones before it
     for _ in range(20):
-        doc = _fresh_document(card, titles, options, device, page, pt, breaks)
+        doc = _fresh_document(card, titles, options, device, page, pt, breaks, spacing)
         needed = _next_break(doc, page, breaks)
         if needed is None:
             return doc
@@ -198,6 +207,7 @@ def _fresh_document(
     page: _Page,
     pt: float,
     breaks: list[Break],
+    spacing: float,
 ) -> QTextDocument:
     # Breaks go in before the first layout: Qt's incremental relayout of a paginated document
     # can stop early when a page break is added afterwards.
@@ -210,7 +220,7 @@ def _fresh_document(
     font.setFamilies(FONT_FAMILIES)
     font.setPointSizeF(pt)
     doc.setDefaultFont(font)
-    doc.setDefaultStyleSheet(_stylesheet(pt, compact=is_form(card)))
+    doc.setDefaultStyleSheet(_stylesheet(pt, spacing))
     doc.setDocumentMargin(0)
     html_text = card_print_html(card, titles, options)
     continued = []  # tables that go on from a table split between two rows
@@ -225,7 +235,7 @@ def _fresh_document(
         level = block.blockFormat().headingLevel()
         if level in (2, 3) and block.blockNumber() > 0:
             fmt = block.blockFormat()
-            fmt.setTopMargin(pt * (0.85 if level == 2 else 0.7) * 96 / 72)  # CSS pixels, scaled by Qt
+            fmt.setTopMargin(pt * (0.85 if level == 2 else 0.7) * max(spacing, 0.75) * 96 / 72)  # CSS pixels
             QTextCursor(block).setBlockFormat(fmt)
         block = block.next()
     always = QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore
@@ -283,7 +293,7 @@ def _next_break(doc: QTextDocument, page: _Page, done: list[Break]) -> Break | N
     """Where the next page break should go: before a heading stranded at a page foot, or before a short list
     or a table that would split but fits on a page (with the heading, and a paragraph under it, that lead into
     it). Breaks already placed are not suggested again."""
-    from PySide6.QtGui import QTextBlock
+    from PySide6.QtGui import QTextBlock, QTextList
 
     layout = doc.documentLayout()
     height = page.body
@@ -324,6 +334,8 @@ def _next_break(doc: QTextDocument, page: _Page, done: list[Break]) -> Break | N
     def table_break(index: int) -> Break | None:
         table = tables[index]
         rect = layout.frameBoundingRect(table)
+        # The space under a table may run past the page foot: only its border has to fit.
+        rect.setBottom(rect.bottom() - table.frameFormat().bottomMargin() - 1)
         if rect.height() >= height:
             return row_break(index)
         splits = page_of(rect.bottom()) != page_of(rect.top()) and not starts_page(rect.top())
@@ -344,6 +356,36 @@ def _next_break(doc: QTextDocument, page: _Page, done: list[Break]) -> Break | N
                     return ("block", start.blockNumber(), 0)
         return ("table", index, 0) if splits else None
 
+    def push(item: QTextBlock) -> Break:
+        # Space enough that its first line no longer fits: Qt then starts the item on the next page. (A margin
+        # taller than what is left of the page would go along with it, and a page break on a list item stops
+        # Qt's layout early.)
+        lines = item.layout()
+        first = lines.position().y() + lines.lineAt(0).y()
+        left = (page_of(first) + 1) * height - first
+        return ("push", item.blockNumber(), max(1, int(left - lines.lineAt(0).height() / 2)))
+
+    def list_break(listed: QTextList, first_item: QTextBlock) -> Break | None:
+        # A short list moves whole to the next page with what leads into it (the break goes on that sentence or
+        # heading: Qt's layout stops early when a list item carries one). A longer list may split between two
+        # items, with at least two on each page, so that no item is left alone under its heading or at the
+        # top of the next page; moving it whole would leave a third of a page or more blank, mostly in large
+        # print. When fewer than two items would stay, the list moves with its lead whatever its length.
+        lead = with_heading(first_item.previous())
+        lead_top = layout.blockBoundingRect(lead).top()
+        items = [listed.item(number) for number in range(listed.count())]
+        bottom = layout.blockBoundingRect(items[-1]).bottom()
+        if lead.textList() is not None or starts_page(lead_top) or page_of(bottom) == page_of(lead_top):
+            return None
+        here = sum(page_of(layout.blockBoundingRect(item).bottom() - 1) == page_of(lead_top) for item in items)
+        whole = bottom - lead_top
+        short = bottom - layout.blockBoundingRect(first_item).top() < height / 4 or len(items) < 4
+        if here < 2 or (whole < height / 2 and short):
+            return ("block", lead.blockNumber(), 0)
+        if len(items) >= 4 and len(items) - here < 2:
+            return push(items[-2])
+        return None
+
     # In document order, so that each new break lies below the ones already placed and never unsettles them.
     tables = _tables(doc)
     table_at = {table.firstPosition(): index for index, table in enumerate(tables)}
@@ -362,18 +404,7 @@ def _next_break(doc: QTextDocument, page: _Page, done: list[Break]) -> Break | N
                 wanted = ("block", with_heading(block).blockNumber(), 0)
         listed = block.textList()
         if wanted is None and listed is not None and listed.item(0) == block and block.previous().isValid():
-            # The break goes on the sentence or heading leading into the list: Qt's layout stops early when
-            # a list item carries one.
-            lead = with_heading(block.previous())
-            lead_top = layout.blockBoundingRect(lead).top()
-            bottom = layout.blockBoundingRect(listed.item(listed.count() - 1)).bottom()
-            if (
-                lead.textList() is None
-                and not starts_page(lead_top)
-                and page_of(bottom) != page_of(lead_top)
-                and bottom - lead_top < height / 2
-            ):
-                wanted = ("block", lead.blockNumber(), 0)
+            wanted = list_break(listed, block)
         if wanted is None and listed is not None and 1 < block.layout().lineCount():
             # A list item is read whole: one that would run over the page foot moves to the next page.
             item = block.layout()
@@ -381,11 +412,7 @@ def _next_break(doc: QTextDocument, page: _Page, done: list[Break]) -> Break | N
             last = item.lineAt(item.lineCount() - 1)
             bottom = item.position().y() + last.y() + last.height()
             if page_of(first) != page_of(bottom - 1) and bottom - first < height / 4:
-                # Space enough that its first line no longer fits: Qt then starts the item on the next page. (A
-                # margin taller than what is left of the page would go along with it, and a page break on a
-                # list item stops Qt's layout early.)
-                left = (page_of(first) + 1) * height - first
-                wanted = ("push", block.blockNumber(), max(1, int(left - item.lineAt(0).height() / 2)))
+                wanted = push(block)
         if wanted is not None and wanted not in done:
             return wanted
         block = following
@@ -496,13 +523,25 @@ def layout_cards(
     laid = []
     for card in cards:
         pt = options.body_pt(card)
-        doc = _document(card, titles, options, device, page, pt)
-        if is_form(card) and not options.large_for(card):
-            while doc.pageCount() > 1 and pt > MIN_FORM_PT:
+        if is_form(card):
+            doc = _document(card, titles, options, device, page, pt, FORM_SPACING)
+            while not options.large_for(card) and doc.pageCount() > 1 and pt > MIN_FORM_PT:
                 pt = max(MIN_FORM_PT, pt - 0.5)
-                doc = _document(card, titles, options, device, page, pt)
+                doc = _document(card, titles, options, device, page, pt, FORM_SPACING)
+        else:
+            doc = _document(card, titles, options, device, page, pt)
+            if doc.pageCount() > 1 and _last_page_fill(doc, page) < LIGHT_LAST_PAGE:
+                snug = _document(card, titles, options, device, page, pt, SNUG_SPACING)
+                if snug.pageCount() < doc.pageCount():
+                    doc = snug
         laid.append((card, doc))
     return laid
+
+
+def _last_page_fill(doc: QTextDocument, page: _Page) -> float:
+    """How much of its last page a laid-out document fills, from 0 to 1."""
+    bottom = doc.documentLayout().blockBoundingRect(doc.lastBlock()).bottom()
+    return (bottom - (doc.pageCount() - 1) * page.body) / page.body
 
 
 def paint_cards(

@@ -248,7 +248,8 @@ def test_headings_stay_with_their_text_and_short_lists_and_tables_stay_whole(
     shipped_pack, tmp_path: Path, large_print: bool, paper: str
 ) -> None:  # type: ignore[no-untyped-def]
     # Also: no list item and no table row under half a page is split across two pages (a trial's result read
-    # without its name).
+    # without its name); a list under a quarter of a page, or of three items or fewer, is never split, and a
+    # longer one that is keeps at least two items on each page.
     from PySide6.QtGui import QPdfWriter, QTextTable
 
     from ketaref.handout import ensure_app, layout_cards, page_layout
@@ -281,9 +282,14 @@ def test_headings_stay_with_their_text_and_short_lists_and_tables_stay_whole(
                     problems.append(f"{card.id}: list item split across pages at '{block.text()[:30]}'")
             nested = block.previous().isValid() and block.previous().textList() is not None
             if listed is not None and listed.item(0) == block and not nested:
-                bottom = layout.blockBoundingRect(listed.item(listed.count() - 1)).bottom()
-                if bottom - rect.top() < height / 3 and int(rect.top() // height) != int(bottom // height):
-                    problems.append(f"{card.id}: a short list split at '{block.text()[:30]}'")
+                items = [listed.item(number) for number in range(listed.count())]
+                bottom = layout.blockBoundingRect(items[-1]).bottom()
+                pages = [int((layout.blockBoundingRect(item).bottom() - 1) // height) for item in items]
+                if pages[0] != pages[-1]:
+                    if bottom - rect.top() < height / 4 or len(items) < 4:
+                        problems.append(f"{card.id}: a short list split at '{block.text()[:30]}'")
+                    elif min(pages.count(pages[0]), pages.count(pages[-1])) < 2:
+                        problems.append(f"{card.id}: a list split leaving one item alone at '{block.text()[:30]}'")
             block = block.next()
         for frame in doc.rootFrame().childFrames():
             rect = layout.frameBoundingRect(frame)
@@ -341,3 +347,89 @@ def test_printed_paragraphs_and_list_items_are_set_apart(shipped_pack, tmp_path:
     assert gap_after("Ketamine is a medicine") >= 4 * point  # paragraph to paragraph
     assert gap_after("Esketamine is one form") >= 4 * point
     assert gap_after("You get it only at the clinic") >= 0.5 * point  # list item to list item
+
+
+def _laid_out_handout(shipped_pack, tmp_path: Path, body_html: str, large_print: bool):  # type: ignore[no-untyped-def]
+    """A patient handout with this body, laid out on Letter: (document, body height per page in pixels)."""
+    import dataclasses
+
+    from PySide6.QtGui import QPdfWriter
+
+    from ketaref.handout import ensure_app, layout_cards, page_layout
+
+    ensure_app()
+    options = PrintOptions(large_print=large_print)
+    card = dataclasses.replace(shipped_pack.card("handout-about-ketamine"), body_html=body_html)
+    writer = QPdfWriter(str(tmp_path / "synthetic.pdf"))
+    writer.setResolution(300)
+    writer.setPageLayout(page_layout(options))
+    height = float(writer.height()) - (62 + 46) * writer.logicalDpiY() / 72
+    [(_card, doc)] = layout_cards(writer, [card], options, {})
+    del writer
+    return doc, height
+
+
+def _page_fill(doc, height: float) -> list[float]:  # type: ignore[no-untyped-def]
+    """How far down each page its last line of text reaches, from 0 to 1."""
+    fill = [0.0] * doc.pageCount()
+    block = doc.begin()
+    while block.isValid():
+        lines = block.layout()
+        for number in range(lines.lineCount() if block.text().strip() else 0):
+            line = lines.lineAt(number)
+            bottom = lines.position().y() + line.y() + line.height()
+            page = min(int((bottom - 1) // height), len(fill) - 1)
+            fill[page] = max(fill[page], bottom / height - page)
+        block = block.next()
+    return fill
+
+
+@pytest.mark.parametrize("large_print", [False, True])
+def test_a_long_list_splits_between_items_instead_of_leaving_the_page_half_empty(
+    shipped_pack, tmp_path: Path, large_print: bool
+) -> None:  # type: ignore[no-untyped-def]
+    # Large print once moved a whole list and its heading on whenever it would split, leaving up to half a page
+    # blank (4 pages where 3 do). Wherever the list falls, every page but the last is now well filled, and a
+    # split list keeps at least two items on each page.
+    items = "".join(f"<li>Step {n}: a short line of advice for you.</li>" for n in range(1, 15))
+    paragraph = "<p>" + "Some words that fill the page. " * 12 + "</p>"
+    for fillers in range(3, 16):
+        doc, height = _laid_out_handout(
+            shipped_pack, tmp_path, paragraph * fillers + f"<h2>What to do</h2><ul>{items}</ul>", large_print
+        )
+        fill = _page_fill(doc, height)
+        assert min(fill[:-1], default=1.0) > 0.8, (fillers, fill)
+        block = doc.begin()
+        while block.isValid() and block.textList() is None:
+            block = block.next()
+        listed = block.textList()
+        pages = [int((doc.documentLayout().blockBoundingRect(listed.item(n)).bottom() - 1) // height)
+                 for n in range(listed.count())]  # fmt: skip
+        assert all(pages.count(page) >= 2 for page in set(pages)), (fillers, pages)
+
+
+def test_the_questions_box_moves_on_only_when_its_border_would_not_fit(shipped_pack, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # The space under the box once counted as part of it: the box went to a page of its own although its border
+    # fitted above the page foot. The text above it is walked down a pixel at a time across the page foot.
+    from PySide6.QtGui import QTextTable
+
+    paragraph = "<p>" + "Some words that fill the page. " * 6 + "</p>"
+    gap, fits, moved = 0.0, 0.0, []
+    for nudge in range(0, 120):  # CSS pixels of space above the last line
+        body = paragraph * 14 + f'<p style="margin-top: {nudge}px">The last line.</p>'
+        doc, height = _laid_out_handout(shipped_pack, tmp_path, body, True)
+        layout = doc.documentLayout()
+        box = [frame for frame in doc.rootFrame().childFrames() if isinstance(frame, QTextTable)][-1]
+        rect = layout.frameBoundingRect(box)
+        text_bottom = layout.blockBoundingRect(doc.findBlock(box.firstPosition() - 1)).bottom()
+        page = int(rect.top() // height)
+        free = (int((text_bottom - 1) // height) + 1) * height - text_bottom  # below the last line on its page
+        if page > int((text_bottom - 1) // height):
+            moved.append((free, rect.height() - box.frameFormat().bottomMargin()))
+        else:
+            gap = max(gap, rect.top() - text_bottom)  # from the last line to the box
+            fits = max(fits, rect.bottom() - (page + 1) * height)  # how far the box's margin ran past the foot
+    assert moved, "the walk did not reach the page foot"
+    for free, border in moved:
+        assert gap + border > free, (gap, border, free)
+    assert fits > 0  # a box whose space below ran past the page foot stayed
