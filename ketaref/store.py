@@ -59,9 +59,17 @@ def _reads(method: Callable[P, R]) -> Callable[P, R]:
         except sqlite3.DatabaseError as exc:
             pack = args[0]
             assert isinstance(pack, Pack)
-            raise PackError(f"The pack {pack.path} could not be read ({exc}); copy or build it again.") from exc
+            reason = _reason(exc)
+            raise PackError(f"The pack {pack.path} could not be read ({reason}); copy or build it again.") from exc
 
     return wrapper
+
+
+def _reason(exc: sqlite3.Error) -> str:
+    """SQLite's message on one short line: a text it could not decode is left out (it may span many lines)."""
+    text = str(exc).split(" with text ", 1)[0].strip()
+    first = text.splitlines()[0] if text else type(exc).__name__
+    return first if len(first) <= 120 else first[:119] + "\u2026"
 
 
 class Pack:
