@@ -146,6 +146,11 @@ def keystrokes(pack_path: Path, scratch: Path) -> None:
 
     if QApplication.instance() is None:
         QApplication([])
+    from PySide6.QtCore import qInstallMessageHandler
+
+    from ketaref.gui.app import _qt_message
+
+    qInstallMessageHandler(_qt_message)  # Qt's notices go to the log, as in the app, not into the figures
     window = MainWindow(open_pack(pack_path), Settings(scratch / "settings.ini"))
     window.show()
     panel = window.search_panel
