@@ -41,6 +41,7 @@ MIN_FORM_PT = 8.5  # a tick-box form shrinks to this at the least to fit one pag
 FORM_SPACING = 0.4  # a form's paragraphs and items sit closer, so that it fits one page at a readable size
 SNUG_SPACING = 0.6  # tried on a sheet whose last page holds little: used when it saves that page
 LIGHT_LAST_PAGE = 0.35
+RELAXED = "ketaref_relaxed"  # document property: short lists of 4 items or more were let split to save a page
 FONT_FAMILIES = ["Helvetica", "Arial", "Liberation Sans", "DejaVu Sans"]
 HANDOUT_NOTE = "This sheet does not replace advice from your care team."
 CLINICIAN_NOTE = "For clinicians. Not a substitute for clinical judgement or the current product label."
@@ -187,12 +188,14 @@ def _document(
     page: _Page,
     pt: float,
     spacing: float = 1.0,
+    relaxed: bool = False,
 ) -> QTextDocument:
     """The card laid out in pages, with page breaks that keep headings and tables together."""
     breaks: list[Break] = []  # in the order found: each was found in a document that had the ones before it
     for _ in range(20):
         doc = _fresh_document(card, titles, options, device, page, pt, breaks, spacing)
-        needed = _next_break(doc, page, breaks)
+        doc.setProperty(RELAXED, relaxed)
+        needed = _next_break(doc, page, breaks, relaxed)
         if needed is None:
             return doc
         breaks.append(needed)
@@ -289,10 +292,11 @@ def _tables(doc: QTextDocument) -> list[QTextTable]:
     return [f for f in doc.rootFrame().childFrames() if isinstance(f, QTextTable)]
 
 
-def _next_break(doc: QTextDocument, page: _Page, done: list[Break]) -> Break | None:
+def _next_break(doc: QTextDocument, page: _Page, done: list[Break], relaxed: bool = False) -> Break | None:
     """Where the next page break should go: before a heading stranded at a page foot, or before a short list
     or a table that would split but fits on a page (with the heading, and a paragraph under it, that lead into
-    it). Breaks already placed are not suggested again."""
+    it). Breaks already placed are not suggested again. Relaxed, a short list of four items or more may split
+    too, to save a near-empty last page."""
     from PySide6.QtGui import QTextBlock, QTextList
 
     layout = doc.documentLayout()
@@ -379,7 +383,7 @@ def _next_break(doc: QTextDocument, page: _Page, done: list[Break]) -> Break | N
             return None
         here = sum(page_of(layout.blockBoundingRect(item).bottom() - 1) == page_of(lead_top) for item in items)
         whole = bottom - lead_top
-        short = bottom - layout.blockBoundingRect(first_item).top() < height / 4 or len(items) < 4
+        short = len(items) < 4 or (not relaxed and bottom - layout.blockBoundingRect(first_item).top() < height / 4)
         if here < 2 or (whole < height / 2 and short):
             return ("block", lead.blockNumber(), 0)
         if len(items) >= 4 and len(items) - here < 2:
@@ -531,9 +535,12 @@ def layout_cards(
         else:
             doc = _document(card, titles, options, device, page, pt)
             if doc.pageCount() > 1 and _last_page_fill(doc, page) < LIGHT_LAST_PAGE:
-                snug = _document(card, titles, options, device, page, pt, SNUG_SPACING)
-                if snug.pageCount() < doc.pageCount():
-                    doc = snug
+                # Closer paragraphs first; then short lists may split too (two items or more on each page).
+                for spacing, relaxed in ((SNUG_SPACING, False), (1.0, True), (SNUG_SPACING, True)):
+                    tighter = _document(card, titles, options, device, page, pt, spacing, relaxed)
+                    if tighter.pageCount() < doc.pageCount():
+                        doc = tighter
+                        break
         laid.append((card, doc))
     return laid
 
