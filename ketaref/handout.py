@@ -180,52 +180,45 @@ class _Page:
         return points * self.dpi / 72.0
 
 
-def _document(
-    card: Card,
-    titles: Mapping[str, str],
-    options: PrintOptions,
-    device: QPagedPaintDevice,
-    page: _Page,
-    pt: float,
-    spacing: float = 1.0,
-    relaxed: bool = False,
-) -> QTextDocument:
+@dataclass(frozen=True)
+class _Job:
+    """One card to lay out for one device."""
+
+    card: Card
+    titles: Mapping[str, str]
+    options: PrintOptions
+    device: QPagedPaintDevice
+    page: _Page
+
+
+def _document(job: _Job, pt: float, spacing: float = 1.0, relaxed: bool = False) -> QTextDocument:
     """The card laid out in pages, with page breaks that keep headings and tables together."""
     breaks: list[Break] = []  # in the order found: each was found in a document that had the ones before it
     for _ in range(20):
-        doc = _fresh_document(card, titles, options, device, page, pt, breaks, spacing)
+        doc = _fresh_document(job, pt, breaks, spacing)
         doc.setProperty(RELAXED, relaxed)
-        needed = _next_break(doc, page, breaks, relaxed)
+        needed = _next_break(doc, job.page, breaks, relaxed)
         if needed is None:
             return doc
         breaks.append(needed)
     return doc
 
 
-def _fresh_document(
-    card: Card,
-    titles: Mapping[str, str],
-    options: PrintOptions,
-    device: QPagedPaintDevice,
-    page: _Page,
-    pt: float,
-    breaks: list[Break],
-    spacing: float,
-) -> QTextDocument:
+def _fresh_document(job: _Job, pt: float, breaks: list[Break], spacing: float) -> QTextDocument:
     # Breaks go in before the first layout: Qt's incremental relayout of a paginated document
     # can stop early when a page break is added afterwards.
     from PySide6.QtCore import QSizeF
     from PySide6.QtGui import QFont, QTextCursor, QTextDocument, QTextFormat
 
     doc = QTextDocument()
-    doc.documentLayout().setPaintDevice(device)
+    doc.documentLayout().setPaintDevice(job.device)
     font = QFont()
     font.setFamilies(FONT_FAMILIES)
     font.setPointSizeF(pt)
     doc.setDefaultFont(font)
     doc.setDefaultStyleSheet(_stylesheet(pt, spacing))
     doc.setDocumentMargin(0)
-    html_text = card_print_html(card, titles, options)
+    html_text = card_print_html(job.card, job.titles, job.options)
     continued = []  # tables that go on from a table split between two rows
     for kind, index, row in breaks:
         if kind == "row":
@@ -253,7 +246,7 @@ def _fresh_document(
         elif kind == "push":  # a list item moved whole to the next page by the space left on this one
             block = doc.findBlockByNumber(index)
             fmt = block.blockFormat()
-            fmt.setTopMargin(fmt.topMargin() + amount * 96 / page.dpi)  # device pixels to CSS pixels
+            fmt.setTopMargin(fmt.topMargin() + amount * 96 / job.page.dpi)  # device pixels to CSS pixels
             QTextCursor(block).setBlockFormat(fmt)
         elif kind == "table":
             continued.append(index)
@@ -262,7 +255,7 @@ def _fresh_document(
             frame_fmt = tables[index].frameFormat()
             frame_fmt.setPageBreakPolicy(always)
             tables[index].setFrameFormat(frame_fmt)
-    doc.setPageSize(QSizeF(page.width, page.body))
+    doc.setPageSize(QSizeF(job.page.width, job.page.body))
     return doc
 
 
@@ -527,17 +520,18 @@ def layout_cards(
     laid = []
     for card in cards:
         pt = options.body_pt(card)
+        job = _Job(card, titles, options, device, page)
         if is_form(card):
-            doc = _document(card, titles, options, device, page, pt, FORM_SPACING)
+            doc = _document(job, pt, FORM_SPACING)
             while not options.large_for(card) and doc.pageCount() > 1 and pt > MIN_FORM_PT:
                 pt = max(MIN_FORM_PT, pt - 0.5)
-                doc = _document(card, titles, options, device, page, pt, FORM_SPACING)
+                doc = _document(job, pt, FORM_SPACING)
         else:
-            doc = _document(card, titles, options, device, page, pt)
+            doc = _document(job, pt)
             if doc.pageCount() > 1 and _last_page_fill(doc, page) < LIGHT_LAST_PAGE:
                 # Closer paragraphs first; then short lists may split too (two items or more on each page).
                 for spacing, relaxed in ((SNUG_SPACING, False), (1.0, True), (SNUG_SPACING, True)):
-                    tighter = _document(card, titles, options, device, page, pt, spacing, relaxed)
+                    tighter = _document(job, pt, spacing, relaxed)
                     if tighter.pageCount() < doc.pageCount():
                         doc = tighter
                         break

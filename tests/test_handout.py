@@ -452,7 +452,7 @@ def test_to_save_a_page_a_short_list_may_split_but_keeps_two_items_on_each_page(
 
     from PySide6.QtGui import QPdfWriter
 
-    from ketaref.handout import _document, _Page, ensure_app, page_layout
+    from ketaref.handout import _document, _Job, _Page, ensure_app, page_layout
 
     ensure_app()
     options = PrintOptions()
@@ -467,7 +467,7 @@ def test_to_save_a_page_a_short_list_may_split_but_keeps_two_items_on_each_page(
         body = f'<p style="margin-top: {nudge}px">The first line.</p>' + paragraph * 6 + f"<ul>{items}</ul>"
         card = dataclasses.replace(shipped_pack.card("handout-about-ketamine"), body_html=body)
         for relaxed in (False, True):
-            doc = _document(card, {}, options, writer, page, 12.0, 1.0, relaxed)
+            doc = _document(_Job(card, {}, options, writer, page), 12.0, 1.0, relaxed)
             block = doc.begin()
             while block.textList() is None:
                 block = block.next()
