@@ -421,26 +421,21 @@ def _ranked(
     filters, params = card_filters(category, audience, "c.")
     sql = SQL.format(tokens=SNIPPET_TOKENS, filters=filters)
     hits: dict[str, Hit] = {}
-    # First the cards with every word in their title or keywords: they rank first (bm25 alone can put a card
-    # that names the words in its body above one with a long keyword list), and when they fill the page a
-    # common word is ranked over a few thousand rows instead of every card. Then the rest from all columns;
+    # First the title and keywords only: when they alone fill the page, those cards rank first anyway,
+    # and a common word is ranked over a few thousand rows instead of every card. Then all columns;
     # then, for words that never meet in one card, any of them.
     every = " AND ".join(expressions)
-    found = conn.execute(sql, [f"{{title keywords}} : ({every})", *params, limit]).fetchall()
-    stages = [every, " OR ".join(expressions)] if len(expressions) > 1 else [every]
-    for match in stages:
-        if len(found) >= limit:
+    stages = [(f"{{title keywords}} : ({every})", limit), (every, 1)]
+    if len(expressions) > 1:
+        stages.append((" OR ".join(expressions), 1))
+    for match, enough in stages:
+        found = conn.execute(sql, [match, *params, limit]).fetchall()
+        if len(found) >= enough:
             break
-        more = conn.execute(sql, [match, *params, limit]).fetchall()
-        if more or match is stages[-1]:
-            found += more
-            break
-    rows = {}
-    for row in found:  # a card keeps its first place, with the snippet and score of its all-column match if any
-        rows[row[0]] = row
-    for card_id, row in rows.items():
-        snippet = _snippet(row[4] or "", row[6], prefixes)
-        hits[card_id] = Hit(row[0], row[1], row[2], row[3], snippet, round(-row[5], 4))
+    for row in found:
+        if row[0] not in hits:
+            snippet = _snippet(row[4] or "", row[6], prefixes)
+            hits[row[0]] = Hit(row[0], row[1], row[2], row[3], snippet, round(-row[5], 4))
 
     # Cards whose title holds every word as typed come first, then those whose title holds them or their synonyms
     # ("nasal spray" before "intranasal"); within each, clinician cards before handouts (a clinician typing
