@@ -37,6 +37,7 @@ Break = tuple[str, int, int]
 
 PAPERS = ("letter", "a4")
 LARGE_PRINT_PT = 16.0
+LARGE_PRINT_CHROME = 1.2  # header and footer in large print: 18 pt clinic name, 12 pt page line
 MIN_FORM_PT = 8.5  # a tick-box form shrinks to this at the least to fit one page
 FORM_SPACING = 0.4  # a form's paragraphs and items sit closer, so that it fits one page at a readable size
 SNUG_SPACING = 0.6  # tried on a sheet whose last page holds little: used when it saves that page
@@ -163,21 +164,27 @@ def is_form(card: Card) -> bool:
 
 
 class _Page:
-    """Page geometry in device pixels."""
+    """Page geometry in device pixels; scale enlarges the header and footer (large print)."""
 
-    def __init__(self, device: QPagedPaintDevice) -> None:
+    def __init__(self, device: QPagedPaintDevice, scale: float = 1.0) -> None:
         from PySide6.QtGui import QPagedPaintDevice
 
         assert isinstance(device, QPagedPaintDevice)
         self.dpi = device.logicalDpiY()
+        self.scale = scale
         self.width = float(device.width())
         self.height = float(device.height())
-        self.header = self.pt(62)
-        self.footer = self.pt(46)
+        self.header = self.pt(62 * scale)
+        self.footer = self.pt(46 * scale)
         self.body = self.height - self.header - self.footer
 
     def pt(self, points: float) -> float:
         return points * self.dpi / 72.0
+
+    @classmethod
+    def for_card(cls, device: QPagedPaintDevice, options: PrintOptions, card: Card) -> _Page:
+        """A large-print handout's clinic name, phone and page footer grow with its text."""
+        return cls(device, LARGE_PRINT_CHROME if options.large_for(card) else 1.0)
 
 
 @dataclass(frozen=True)
@@ -421,42 +428,44 @@ def _paint_header(painter: QPainter, page: _Page, options: PrintOptions, card: C
     from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 
     assert isinstance(painter, QPainter)
+    k = page.scale  # larger in large print
     left = 0.0
     if options.logo:
         image = QImage(str(options.logo))
         if not image.isNull():
-            box = page.pt(46)
+            box = page.pt(k * 46)
             scaled = image.scaled(
                 int(box * 2.5), int(box), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
             )
             painter.drawImage(QRectF(0, 0, scaled.width(), scaled.height()), scaled)
-            left = scaled.width() + page.pt(10)
+            left = scaled.width() + page.pt(k * 10)
     name_font = QFont()
     name_font.setFamilies(FONT_FAMILIES)
-    name_font.setPointSizeF(15)
+    name_font.setPointSizeF(15 * k)
     name_font.setBold(True)
     painter.setFont(name_font)
     painter.setPen(QColor("black"))
     clinic = options.clinic.strip() or ("Patient information" if card.is_handout else "KetaRef clinical reference")
     width = page.width - left
-    _fit_text(painter, QRectF(left, 0, width * 0.7, page.pt(22)), clinic, 10)
+    _fit_text(painter, QRectF(left, 0, width * 0.7, page.pt(k * 22)), clinic, 10 * k)
     small = QFont(name_font)
     small.setBold(False)
-    small.setPointSizeF(11)
+    small.setPointSizeF(11 * k)
     painter.setFont(small)
     if options.phone.strip():
-        _fit_text(painter, QRectF(left, page.pt(22), width * 0.7, page.pt(18)), f"Phone: {options.phone.strip()}", 8)
+        phone_row = QRectF(left, page.pt(k * 22), width * 0.7, page.pt(k * 18))
+        _fit_text(painter, phone_row, f"Phone: {options.phone.strip()}", 8 * k)
         painter.setFont(small)
     kind = "Patient information" if card.is_handout else "Clinician reference"
     painter.drawText(
-        QRectF(left, 0, width, page.pt(22)),
+        QRectF(left, 0, width, page.pt(k * 22)),
         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
         kind if options.clinic.strip() else "",
     )
     pen = QPen(QColor("black"))
-    pen.setWidthF(page.pt(1))
+    pen.setWidthF(page.pt(k * 1))
     painter.setPen(pen)
-    y = page.header - page.pt(12)
+    y = page.header - page.pt(k * 12)
     painter.drawLine(0, int(y), int(page.width), int(y))
 
 
@@ -480,27 +489,28 @@ def _paint_footer(painter: QPainter, page: _Page, options: PrintOptions, card: C
     from PySide6.QtGui import QColor, QFont, QPainter, QPen
 
     assert isinstance(painter, QPainter)
+    k = page.scale  # larger in large print
     top = page.height - page.footer
     pen = QPen(QColor("#555555"))
-    pen.setWidthF(page.pt(0.5))
+    pen.setWidthF(page.pt(k * 0.5))
     painter.setPen(pen)
-    painter.drawLine(0, int(top + page.pt(8)), int(page.width), int(top + page.pt(8)))
+    painter.drawLine(0, int(top + page.pt(k * 8)), int(page.width), int(top + page.pt(k * 8)))
     font = QFont()
     font.setFamilies(FONT_FAMILIES)
-    font.setPointSizeF(10)
+    font.setPointSizeF(10 * k)
     painter.setFont(font)
     painter.setPen(QColor("black"))
     printed = (options.printed_on or dt.date.today()).isoformat()
-    row = QRectF(0, top + page.pt(12), page.width, page.pt(14))
+    row = QRectF(0, top + page.pt(k * 12), page.width, page.pt(k * 14))
     painter.drawText(
         row, Qt.AlignmentFlag.AlignLeft, f"Printed {printed}  \u00b7  Last reviewed {card.reviewed.isoformat()}"
     )
     painter.drawText(row, Qt.AlignmentFlag.AlignRight, f"Page {number} of {total}")
-    font.setPointSizeF(9)
+    font.setPointSizeF(9 * k)
     font.setItalic(True)
     painter.setFont(font)
     note = HANDOUT_NOTE if card.is_handout else CLINICIAN_NOTE
-    painter.drawText(QRectF(0, top + page.pt(28), page.width, page.pt(14)), Qt.AlignmentFlag.AlignHCenter, note)
+    painter.drawText(QRectF(0, top + page.pt(k * 28), page.width, page.pt(k * 14)), Qt.AlignmentFlag.AlignHCenter, note)
 
 
 def page_layout(options: PrintOptions) -> QPageLayout:
@@ -516,10 +526,10 @@ def layout_cards(
     device: QPagedPaintDevice, cards: Sequence[Card], options: PrintOptions, titles: Mapping[str, str]
 ) -> list[tuple[Card, QTextDocument]]:
     """Lay out each card as its own paginated document for this device (forms shrink to one page)."""
-    page = _Page(device)
     laid = []
     for card in cards:
         pt = options.body_pt(card)
+        page = _Page.for_card(device, options, card)
         job = _Job(card, titles, options, device, page)
         if is_form(card):
             doc = _document(job, pt, FORM_SPACING)
@@ -557,13 +567,13 @@ def paint_cards(
     if not cards:
         raise KetarefError("Nothing to print: choose at least one card.")
     laid = layout_cards(device, cards, options, titles)
-    page = _Page(device)
     painter = QPainter()
     if not painter.begin(device):
         raise KetarefError("Could not start printing (the printer or file is not available).")
     pages = 0
     try:
         for card, doc in laid:
+            page = _Page.for_card(device, options, card)
             total = doc.pageCount()
             for number in range(total):
                 if pages:

@@ -92,6 +92,44 @@ def test_large_print_enlarges_handouts_but_not_clinician_sheets(shipped_pack, tm
     assert sizes[("handout-after-treatment", True)][1] >= sizes[("handout-after-treatment", False)][1]
 
 
+def printed_sizes(path: Path, *starts: str) -> list[dict[str, float]]:
+    """Per page, the point size at which each line starting with one of starts is printed."""
+    pages = []
+    for page in PdfReader(str(path)).pages:
+        sizes: dict[str, float] = {}
+
+        def visit(text: str, cm: list[float], tm: list[float], _font: object, size: float) -> None:
+            line = " ".join(text.split())
+            for start in starts:
+                if line.startswith(start):
+                    scale = (cm[0] ** 2 + cm[1] ** 2) ** 0.5 * (tm[0] ** 2 + tm[1] ** 2) ** 0.5
+                    sizes[start] = round(size * scale, 1)
+
+        page.extract_text(visitor_text=visit)
+        pages.append(sizes)
+    return pages
+
+
+def test_large_print_enlarges_the_clinic_phone_and_page_footer_of_handouts_only(
+    shipped_pack_path: Path, tmp_path: Path
+) -> None:
+    lines = ("Phone:", "This sheet does not replace", "Page 1 of")
+    sizes = {}
+    for large in (False, True):
+        out = tmp_path / f"mixed-{large}.pdf"
+        args = ["handout-after-treatment", "dose-esketamine", "-o", str(out), "--clinic", "Clinic", "--phone", "555"]
+        assert 0 == handout(args + (["--large-print"] if large else []), shipped_pack_path).exit_code
+        pages = printed_sizes(out, *lines)
+        sheet_start = next(n for n, page in enumerate(pages) if n and "Page 1 of" in page)
+        sizes[large] = (pages[0], pages[sheet_start])  # the handout's first page, the clinician sheet's first
+    (normal_handout, normal_sheet), (large_handout, large_sheet) = sizes[False], sizes[True]
+    assert set(lines) == set(normal_handout) == set(large_handout)
+    for line in lines:
+        assert large_handout[line] >= 1.15 * normal_handout[line], line
+        assert large_handout[line] >= 10.5, line  # the smallest line on a large-print page
+    assert large_sheet == normal_sheet == {"Phone:": normal_handout["Phone:"], "Page 1 of": normal_handout["Page 1 of"]}
+
+
 def test_the_cli_says_when_large_print_left_a_clinician_sheet_alone(shipped_pack_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "mixed.pdf"
     result = handout(["handout-after-treatment", "dose-esketamine", "-o", str(out), "--large-print"], shipped_pack_path)
@@ -269,9 +307,9 @@ def test_headings_stay_with_their_text_and_short_lists_and_tables_stay_whole(
     writer.setPageLayout(page_layout(options))
     titles = shipped_pack.titles()
     cards = [shipped_pack.card(card_id) for card_id in titles]
-    height = float(writer.height()) - (62 + 46) * writer.logicalDpiY() / 72  # the body area: no header, no footer
     problems = []
     for card, doc in layout_cards(writer, cards, options, titles):
+        height = doc.pageSize().height()  # the body area: no header, no footer (larger ones in large print)
         layout = doc.documentLayout()
         block = doc.begin()
         while block.isValid():
@@ -372,10 +410,9 @@ def _laid_out_handout(shipped_pack, tmp_path: Path, body_html: str, large_print:
     writer = QPdfWriter(str(tmp_path / "synthetic.pdf"))
     writer.setResolution(300)
     writer.setPageLayout(page_layout(options))
-    height = float(writer.height()) - (62 + 46) * writer.logicalDpiY() / 72
     [(_card, doc)] = layout_cards(writer, [card], options, {})
     del writer
-    return doc, height
+    return doc, doc.pageSize().height()
 
 
 def _page_fill(doc, height: float) -> list[float]:  # type: ignore[no-untyped-def]
