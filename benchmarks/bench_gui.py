@@ -8,7 +8,8 @@ textstat or nh3 imported at start-up; keystroke-to-results p95 <= 50 ms on a 20,
 keystroke itself never blocks. For reference it also times a plain PySide6 window with the same kinds of
 widgets and no KetaRef code (what Qt alone costs for such a window), and that window doing the smoke
 check's core work (open the pack, search, render a card) with no KetaRef window code: the least any window
-built on the core API can cost. Uses QT_QPA_PLATFORM (default offscreen). --work keeps the generated pack between runs (building 20,000 cards takes about a minute).
+built on the core API can cost. Uses QT_QPA_PLATFORM (default offscreen). --work keeps the generated pack
+between runs (building 20,000 cards takes about a minute).
 """
 
 from __future__ import annotations
@@ -72,12 +73,7 @@ SAME_WIDGETS = (
     "window.statusBar().showMessage('ready')\n"
     "window.resize(1100, 700)\n"
 )
-SHOW_AND_CLOSE = (
-    "window.show()\n"
-    "QTimer.singleShot(0, window.close)\n"
-    "QTimer.singleShot(0, app.quit)\n"
-    "app.exec()\n"
-)
+SHOW_AND_CLOSE = "window.show()\nQTimer.singleShot(0, window.close)\nQTimer.singleShot(0, app.quit)\napp.exec()\n"
 # The smoke check's core work on the same widgets, still with no KetaRef window code: open the default pack, search
 # "ketamine", list the titles, render the first card into the browser. What the smoke check cannot do without.
 CORE_WORK = (

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .cards import CardSource
 from .errors import Problem
-from .model import REVIEW_DUE_DAYS, Card
+from .model import Card, review_due_from
 
 MAX_HANDOUT_GRADE = 8.0
 # The summary is set off in a box at the top of the card and, on a handout, of the printed sheet: read at a glance.
@@ -65,8 +65,7 @@ def content_problems(
     cards = [p.card for p in parsed]
     report = LintReport(cards=len(cards))
     for card in cards:
-        age = (today - card.reviewed).days
-        if age > REVIEW_DUE_DAYS:
+        if today > review_due_from(card.reviewed):
             report.problems.append(
                 Problem(
                     card.path,

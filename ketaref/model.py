@@ -39,8 +39,16 @@ AUDIENCES: tuple[str, ...] = ("clinician", "patient")
 WIKI_LINK_RE = re.compile(r"\[\[([^\]\n]*)\]\]")
 CARD_URL_RE = re.compile(r"\]\(card:([^)\s]*)\)")
 
-# A card is due for review this many days after its last review (18 months).
-REVIEW_DUE_DAYS = 548
+# A card is due for review when its last review is more than this many calendar months old.
+REVIEW_MONTHS = 18
+
+
+def review_due_from(reviewed: dt.date) -> dt.date:
+    """The last day a card reviewed on this date is still current: the same day 18 months on (or that month's end)."""
+    months = reviewed.month - 1 + REVIEW_MONTHS
+    year, month = reviewed.year + months // 12, months % 12 + 1
+    next_month = dt.date(year + month // 12, month % 12 + 1, 1)
+    return dt.date(year, month, min(reviewed.day, (next_month - dt.timedelta(days=1)).day))
 
 
 @dataclass(frozen=True)
@@ -91,8 +99,7 @@ class Card:
 
     def review_due(self, today: dt.date | None = None) -> bool:
         """True when the last review is more than 18 months old."""
-        today = today or dt.date.today()
-        return (today - self.reviewed).days > REVIEW_DUE_DAYS
+        return (today or dt.date.today()) > review_due_from(self.reviewed)
 
 
 @dataclass(frozen=True)

@@ -207,6 +207,11 @@ def card_document(
     parts.append(f'<h1 class="title">{esc(card.title)}</h1>')
     if not print_mode or not card.is_handout:
         parts.append(f'<p class="meta">{esc(label)}{audience}</p>')
+    if review_due and not print_mode:  # before the summary: a stale dose must not be read as current
+        parts.append(
+            f'<p class="due">Due for review: last reviewed {card.reviewed.isoformat()}, over 18 months ago. '
+            "Check doses and warnings against the current label.</p>"
+        )
     parts.append(f'<table class="summary" width="100%" cellpadding="8"><tr><td>{esc(card.summary)}</td></tr></table>')
     parts.append('<p class="gap">&nbsp;</p>')
     parts.append(card.body_html)

@@ -116,6 +116,32 @@ def test_a_missing_logo_is_reported_in_plain_words(qtbot, make_window, pdf_path:
     assert not pdf_path.exists()
 
 
+def test_preferences_will_not_keep_a_logo_that_cannot_be_printed(qtbot, errors, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QColor, QImage
+
+    settings = S.Settings()
+    dialog = dialogs.PreferencesDialog(settings)
+    qtbot.addWidget(dialog)
+    fake = tmp_path / "logo.png"
+    fake.write_bytes(b"\x89PNG but not really an image" * 20)
+    dialog.logo.setText(str(fake))
+    dialog.clinic.setText("Riverside Clinic")
+    dialog.accept()
+    assert 1 == len(errors) and "logo.png" in errors[0] and "PNG or JPEG" in errors[0]
+    assert QDialog.DialogCode.Accepted != dialog.result()
+    assert "" == settings.get(S.LOGO) and "" == settings.get(S.CLINIC)  # nothing half-saved
+
+    real = tmp_path / "real.png"
+    image = QImage(40, 20, QImage.Format.Format_RGB32)
+    image.fill(QColor("navy"))
+    assert image.save(str(real))
+    dialog.logo.setText(str(real))
+    dialog.accept()
+    assert 1 == len(errors)
+    assert QDialog.DialogCode.Accepted == dialog.result()
+    assert (str(real), "Riverside Clinic") == (settings.get(S.LOGO), settings.get(S.CLINIC))
+
+
 def test_print_preview_paints_the_pages(qtbot, make_window, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     painted: list[int] = []
     real = handout.paint_cards

@@ -95,6 +95,24 @@ def test_keyboard_shortcuts_help_lists_the_alt_letters_too(qtbot, make_window, m
         assert row in rows
 
 
+def test_closed_dialogs_leave_neither_buttons_in_the_shortcuts_list_nor_hidden_windows(
+    qtbot, make_window, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QDialog
+
+    from ketaref.gui.dialogs import CardListDialog, PreferencesDialog
+
+    for kind in (CardListDialog, PreferencesDialog, ShortcutsDialog):
+        monkeypatch.setattr(kind, "exec", lambda self: 0)  # opened, then closed with Cancel
+    window = make_window()
+    for act in (Act.BOOKMARKS, Act.PREFERENCES, Act.RECENT, Act.SHORTCUTS):
+        window.actions_[act].trigger()
+    qtbot.waitUntil(lambda: not window.findChildren(QDialog))
+    pressed = {what for what, _key, _where in window.mnemonic_rows() if what.startswith("Press ")}
+    assert {"Press I understand"} <= pressed
+    assert not {"Press Remove", "Press Open", "Press Browse"} & pressed
+
+
 def test_every_menu_command_is_in_a_menu_with_its_shortcut(qtbot, make_window) -> None:  # type: ignore[no-untyped-def]
     window = make_window()
     in_menus = {action for menu in window.menuBar().findChildren(type(window.recent_menu)) for action in menu.actions()}

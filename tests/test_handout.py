@@ -94,19 +94,18 @@ def test_large_print_enlarges_handouts_but_not_clinician_sheets(shipped_pack, tm
 
 def printed_sizes(path: Path, *starts: str) -> list[dict[str, float]]:
     """Per page, the point size at which each line starting with one of starts is printed."""
-    pages = []
+    pages: list[dict[str, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], _font: object, size: float) -> None:
+        line = " ".join(text.split())
+        for start in starts:
+            if line.startswith(start):
+                scale = (cm[0] ** 2 + cm[1] ** 2) ** 0.5 * (tm[0] ** 2 + tm[1] ** 2) ** 0.5
+                pages[-1][start] = round(size * scale, 1)
+
     for page in PdfReader(str(path)).pages:
-        sizes: dict[str, float] = {}
-
-        def visit(text: str, cm: list[float], tm: list[float], _font: object, size: float) -> None:
-            line = " ".join(text.split())
-            for start in starts:
-                if line.startswith(start):
-                    scale = (cm[0] ** 2 + cm[1] ** 2) ** 0.5 * (tm[0] ** 2 + tm[1] ** 2) ** 0.5
-                    sizes[start] = round(size * scale, 1)
-
+        pages.append({})
         page.extract_text(visitor_text=visit)
-        pages.append(sizes)
     return pages
 
 

@@ -125,10 +125,20 @@ def test_old_review_is_a_warning_and_the_lint_passes(source: Path) -> None:
     assert "0 error(s)" in result.stdout.splitlines()[-1]
 
 
-def test_review_age_boundary_is_18_months(source: Path) -> None:
-    write_card(source, "mon-old", "monitoring", reviewed="2025-06-01")
-    due = dt.date(2025, 6, 1) + dt.timedelta(days=549)
-    assert [] == lint(source, today=due - dt.timedelta(days=1)).warnings
+@pytest.mark.parametrize(
+    ("reviewed", "last_current_day"),
+    [
+        ("2025-06-01", "2026-12-01"),
+        ("2025-05-31", "2026-11-30"),
+        ("2025-08-31", "2027-02-28"),
+        ("2026-02-15", "2027-08-15"),
+    ],
+)
+def test_review_age_boundary_is_18_calendar_months(source: Path, reviewed: str, last_current_day: str) -> None:
+    write_card(source, "mon-old", "monitoring", reviewed=reviewed)
+    current = dt.date.fromisoformat(last_current_day)
+    assert [] == lint(source, today=current).warnings
+    due = current + dt.timedelta(days=1)
     assert ["cards/monitoring/mon-old.md"] == [p.path for p in lint(source, today=due).warnings]
     assert [] == lint(source, today=due).errors
 

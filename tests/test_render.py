@@ -162,9 +162,13 @@ def test_card_document_on_screen() -> None:
     assert "Last reviewed 2026-11-20" in document
 
 
-def test_card_document_marks_a_review_due() -> None:
-    assert "due for review" in card_document(make_card(), TITLES, review_due=True)
-    assert "due for review" not in card_document(make_card(), TITLES)
+def test_card_document_marks_a_review_due_above_the_summary_and_at_the_end() -> None:
+    document = card_document(make_card(), TITLES, review_due=True)
+    assert "(due for review)" in document.split("Last reviewed 2026-11-20")[-1]
+    top = document.split('class="summary"')[0]
+    assert "Due for review: last reviewed 2026-11-20, over 18 months ago" in top
+    assert "due for review" not in card_document(make_card(), TITLES).lower()
+    assert "due for review" not in card_document(make_card(), TITLES, review_due=True, print_mode=True).lower()
 
 
 def test_related_cards_are_a_list_of_card_links() -> None:

@@ -63,7 +63,7 @@ def stylesheet(palette: QPalette) -> str:
         li {{ margin-bottom: 2px; }}
         ul.tasks {{ list-style-type: none; }}
         p.reviewed {{ color: {muted}; margin-top: 14px; }}
-        span.due {{ font-weight: bold; color: {text.name()}; }}
+        span.due, p.due {{ font-weight: bold; color: {text.name()}; }}
     """
 
 

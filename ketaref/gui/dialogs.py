@@ -41,6 +41,15 @@ PAPERS = (("Letter", "letter"), ("A4", "a4"))
 ABOUT_NOTE_LINES = 12  # release notes beyond this many lines go under "Show Details..."
 
 
+def run_modal(dialog: QDialog) -> int:
+    """Show a dialog until it closes, then let Qt delete it: a dialog made with the window as its parent would
+    otherwise live, hidden, as long as the window."""
+    try:
+        return dialog.exec()
+    finally:
+        dialog.deleteLater()
+
+
 def show_error(parent: QWidget | None, message: str) -> None:
     """Tell the user about a problem they can act on (a KetarefError's plain message)."""
     QMessageBox.warning(parent, "KetaRef", message)
@@ -63,7 +72,7 @@ def ask_pdf_path(parent: QWidget | None, suggested: Path) -> Path | None:
 
 def ask_logo(parent: QWidget | None, current: str) -> str | None:
     """An image file for the handout header, or None."""
-    name, _ = QFileDialog.getOpenFileName(parent, "Choose a logo", current, "Images (*.png *.jpg *.jpeg *.svg *.bmp)")
+    name, _ = QFileDialog.getOpenFileName(parent, "Choose a logo", current, "PNG or JPEG images (*.png *.jpg *.jpeg)")
     return name or None
 
 
@@ -160,7 +169,18 @@ class PreferencesDialog(QDialog):
             self.logo.setText(name)
 
     def accept(self) -> None:
-        """Store the choices."""
+        """Store the choices; a logo that cannot be printed is named now and the dialog stays open."""
+        from ..errors import KetarefError
+        from ..handout import check_logo
+
+        logo = self.logo.text().strip()
+        try:
+            check_logo(Path(logo) if logo else None)
+        except KetarefError as exc:
+            show_error(self, str(exc))
+            self.logo.setFocus()
+            self.logo.selectAll()
+            return
         self.settings.set(S.CLINIC, self.clinic.text().strip())
         self.settings.set(S.PHONE, self.phone.text().strip())
         self.settings.set(S.LOGO, self.logo.text().strip())
@@ -254,7 +274,7 @@ def show_about(parent: QWidget | None, text: str, details: str = "") -> None:
     box = QMessageBox(QMessageBox.Icon.Information, "About KetaRef", text, QMessageBox.StandardButton.Ok, parent)
     box.setTextFormat(Qt.TextFormat.RichText)
     box.setDetailedText(details)
-    box.exec()
+    run_modal(box)
 
 
 class ShortcutsDialog(QDialog):

@@ -52,7 +52,9 @@ def ensure_clinic(parent: QWidget | None, settings: S.Settings, cards: Sequence[
     """Before the first handout is printed, ask once for the clinic's name and phone; False to cancel."""
     if not any(card.is_handout for card in cards) or settings.get(S.CLINIC) or settings.get(S.CLINIC_ASKED):
         return True
-    return ClinicDialog(settings, parent).exec() == QDialog.DialogCode.Accepted
+    from .dialogs import run_modal
+
+    return run_modal(ClinicDialog(settings, parent)) == QDialog.DialogCode.Accepted
 
 
 def _printer(settings: S.Settings, cards: Sequence[Card]) -> QPrinter:

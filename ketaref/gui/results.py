@@ -17,6 +17,7 @@ SNIPPET_ROLE = Qt.ItemDataRole.UserRole + 2
 BADGE_TEXT = "Patient handout"
 PAD = 6
 SNIPPET_LINES = 2
+TITLE_GAP = 3  # pixels between the title and the category line
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -127,7 +128,7 @@ class ResultDelegate(QStyledItemDelegate):
         line = QFontMetrics(option.font).lineSpacing()
         if index.data(HIT_ROLE) is None:
             return QSize(200, QFontMetrics(bold).lineSpacing() + 2 * PAD + 4)
-        height = QFontMetrics(bold).lineSpacing() + QFontMetrics(small).lineSpacing() + SNIPPET_LINES * line
+        height = QFontMetrics(bold).lineSpacing() + TITLE_GAP + QFontMetrics(small).lineSpacing() + SNIPPET_LINES * line
         return QSize(200, height + 2 * PAD + 4)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
@@ -158,16 +159,18 @@ class ResultDelegate(QStyledItemDelegate):
         metrics = QFontMetrics(bold)
         title = metrics.elidedText(hit.title, Qt.TextElideMode.ElideRight, rect.width())
         painter.drawText(QRect(rect.left(), y, rect.width(), metrics.lineSpacing()), Qt.AlignmentFlag.AlignLeft, title)
-        y += metrics.lineSpacing()
+        y += metrics.lineSpacing() + TITLE_GAP  # the badge's frame stays clear of the title's descenders
         painter.setFont(small)
         small_metrics = QFontMetrics(small)
-        label = CATEGORY_LABELS.get(hit.category, hit.category)
+        # A handout's badge says what its category would ("Patient handouts"): it stands alone there.
+        handout_badge_only = hit.audience == "patient" and hit.category == "handouts"
+        label = "" if handout_badge_only else CATEGORY_LABELS.get(hit.category, hit.category)
         painter.setPen(muted)
         line_rect = QRect(rect.left(), y, rect.width(), small_metrics.lineSpacing())
         painter.drawText(line_rect, Qt.AlignmentFlag.AlignLeft, label)
         if hit.audience == "patient":
-            x = rect.left() + small_metrics.horizontalAdvance(label) + 8
-            badge = QRect(x, y, small_metrics.horizontalAdvance(BADGE_TEXT) + 12, small_metrics.lineSpacing())
+            x = rect.left() + (small_metrics.horizontalAdvance(label) + 8 if label else 0)
+            badge = QRect(x, y, small_metrics.horizontalAdvance(BADGE_TEXT) + 12, small_metrics.height() + 1)
             painter.setPen(text)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(badge.adjusted(0, 0, -1, -1), 2, 2)

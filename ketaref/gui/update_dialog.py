@@ -92,8 +92,7 @@ def offer_update(parent: QWidget | None, pack_path: Path, folder: Path) -> Path 
 
 def review_update(parent: QWidget | None, update: Update) -> Path | None:
     """Show what an update found earlier changes and install it if the user agrees; the installed pack, or None."""
-    dialog = UpdateDialog(update, parent)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
+    if dialogs.run_modal(UpdateDialog(update, parent)) != QDialog.DialogCode.Accepted:
         log.info("Pack update %s declined for now", update.path)
         return None
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # copying and checking a big pack takes a moment

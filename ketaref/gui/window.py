@@ -320,7 +320,7 @@ class MainWindow(PrintingMixin, PackUpdatesMixin, QMainWindow):
         cards = [(card_id, self.titles[card_id]) for card_id in card_ids if card_id in self.titles]
         remove = self._remove_bookmark if removable else None
         dialog = dialogs.CardListDialog(title, cards, self, remove)
-        if dialog.exec() and dialog.chosen:
+        if dialogs.run_modal(dialog) and dialog.chosen:
             self.open_card(dialog.chosen)
 
     def _remove_bookmark(self, card_id: str) -> None:
@@ -405,7 +405,7 @@ class MainWindow(PrintingMixin, PackUpdatesMixin, QMainWindow):
         """Help > Keyboard shortcuts."""
         from . import dialogs
 
-        dialogs.ShortcutsDialog(self, self.mnemonic_rows()).exec()
+        dialogs.run_modal(dialogs.ShortcutsDialog(self, self.mnemonic_rows()))
 
     def mnemonic_rows(self) -> list[tuple[str, str, str]]:
         """(what, Alt+letter, where) for the window's menus and its underlined labels and buttons."""
@@ -415,7 +415,7 @@ class MainWindow(PrintingMixin, PackUpdatesMixin, QMainWindow):
 
         def add(text: str, what: str, widget: QWidget | None = None) -> None:
             found = re.search(r"(?<!&)&([^&\s])", text)
-            if found:
+            if found and (widget is None or widget.window() is self):  # not a dialog's own buttons
                 plain = text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip(":.")
                 where = next((name for strip, name in strips.items() if widget and strip.isAncestorOf(widget)), "")
                 rows.append((what.format(plain), f"Alt+{found.group(1).upper()}", where or Scope.WINDOW.value))
@@ -444,7 +444,7 @@ class MainWindow(PrintingMixin, PackUpdatesMixin, QMainWindow):
         from . import dialogs
 
         folder = self.settings.get(S.UPDATES_FOLDER)
-        if dialogs.PreferencesDialog(self.settings, self).exec():
+        if dialogs.run_modal(dialogs.PreferencesDialog(self.settings, self)):
             self.actions_[Act.LARGE_PRINT].setChecked(self.settings.get(S.LARGE_PRINT))
             if self.settings.get(S.UPDATES_FOLDER) != folder:
                 self.check_for_update()

@@ -100,17 +100,19 @@ class PrintingMixin(_Window):
     def print_packet(self) -> None:
         """Choose handouts with tick boxes and print, preview or save them as one packet."""
         from . import printing
+        from .dialogs import run_modal
 
         handouts = self.pack.browse(category=None, audience="patient")
         checked = [hit.id for hit in self.search_panel.selected_hits() if hit.audience == "patient"]
         if not checked and self.card_view.card is not None and self.card_view.card.is_handout:
             checked = [self.card_view.card.id]
         dialog = printing.PacketDialog(handouts, checked, self.settings, self)
-        if not dialog.exec():
+        if not run_modal(dialog):
             return
+        chosen, choice = dialog.checked_ids(), dialog.choice
         self.actions_[Act.LARGE_PRINT].setChecked(self.settings.get(S.LARGE_PRINT))
-        cards = [self.pack.card(card_id) for card_id in dialog.checked_ids()]
+        cards = [self.pack.card(card_id) for card_id in chosen]
         if not printing.ensure_clinic(self, self.settings, cards):
             return
         output = {dialog.PRINT: self.print_, dialog.PREVIEW: self.print_preview, dialog.PDF: self.export_pdf}
-        output[dialog.choice](cards)
+        output[choice](cards)
