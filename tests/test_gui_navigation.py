@@ -89,3 +89,46 @@ def test_recently_viewed_lists_newest_first_after_a_restart(qtbot, make_window) 
     assert ["dose-iv-ketamine", "safety-blood-pressure"] == again.nav.recent
     again.back()
     assert "safety-blood-pressure" == again.card_view.card.id
+
+
+def _top_line(window) -> str:  # type: ignore[no-untyped-def]
+    """The text of the paragraph at the top of the card view."""
+    from PySide6.QtCore import QPoint
+
+    return window.card_view.browser.cursorForPosition(QPoint(0, 0)).block().text()
+
+
+def _read_down(qtbot, window) -> str:  # type: ignore[no-untyped-def]
+    """Scroll the card about halfway down, as a reader would; the paragraph now at the top."""
+    bar = window.card_view.browser.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    bar.setValue(bar.maximum() // 2)
+    line = _top_line(window)
+    assert line and line != window.card_view.card.title
+    return line
+
+
+def test_back_and_forward_return_to_where_the_card_was_left(qtbot, make_window, shipped_pack_path) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(shipped_pack_path)
+    window.resize(900, 500)
+    window.open_card("dose-esketamine")
+    left_at = _read_down(qtbot, window)
+    window.open_card("contra-absolute")
+    assert 0 == window.card_view.browser.verticalScrollBar().value()  # a card opened afresh starts at its top
+    later = _read_down(qtbot, window)
+    window.back()
+    assert left_at == _top_line(window)
+    window.forward()
+    assert later == _top_line(window)
+    window.open_card("dose-esketamine")  # from a link or the results: from the top
+    assert 0 == window.card_view.browser.verticalScrollBar().value()
+
+
+def test_zooming_keeps_the_same_text_at_the_top(qtbot, make_window, shipped_pack_path) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(shipped_pack_path)
+    window.resize(900, 500)
+    window.open_card("safety-blood-pressure")
+    reading = _read_down(qtbot, window)
+    for key in (Qt.Key.Key_Equal, Qt.Key.Key_Equal, Qt.Key.Key_Minus):
+        qtbot.keyClick(window.search_panel.edit, key, Qt.KeyboardModifier.ControlModifier)
+        assert reading == _top_line(window)

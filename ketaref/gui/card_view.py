@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFont, QPalette, QResizeEvent, QTextCursor
 from PySide6.QtWidgets import (
     QHeaderView,
@@ -116,6 +116,7 @@ class CardView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.card: Card | None = None
+        self._left_at: dict[str, int] = {}  # per card id, where it was left this session (for Back)
         self._titles: Mapping[str, str] = {}
         self._zoom = 0
         self._find_text = ""
@@ -153,13 +154,28 @@ class CardView(QWidget):
 
     # -- content
 
-    def show_card(self, card: Card, titles: Mapping[str, str]) -> None:
-        """Show a card from its top."""
+    def show_card(self, card: Card, titles: Mapping[str, str], resume: bool = False) -> None:
+        """Show a card from its top, or (resume, for Back and Forward) where it was left in this session."""
+        if self.card is not None:
+            self._left_at[self.card.id] = self.top_position()
         self.card = card
         self._titles = titles
         self._render()
+        if resume and card.id in self._left_at:
+            self.scroll_to_position(self._left_at[card.id])
         if self.find_bar.isVisible() and self.find_bar.edit.text():
             self.find_text(self.find_bar.edit.text(), 0)
+
+    def top_position(self) -> int:
+        """Where the text at the top of the view starts (a position in the document)."""
+        return self.browser.cursorForPosition(QPoint(0, 0)).position()
+
+    def scroll_to_position(self, position: int) -> None:
+        """Scroll so that the text at this position is at the top of the view."""
+        cursor = QTextCursor(self.browser.document())
+        cursor.setPosition(min(position, self.browser.document().characterCount() - 1))
+        bar = self.browser.verticalScrollBar()
+        bar.setValue(bar.value() + self.browser.cursorRect(cursor).top())
 
     def clear(self) -> None:
         """Show the welcome page instead of a card."""
@@ -232,7 +248,9 @@ class CardView(QWidget):
     def set_zoom(self, steps: int) -> None:
         """Set the card text size in steps of 10%, within the allowed range."""
         self._zoom = max(ZOOM_RANGE[0], min(ZOOM_RANGE[1], steps))
+        reading = self.top_position()
         self._apply_zoom()
+        self.scroll_to_position(reading)  # the same text stays at the top
         self.message.emit(f"Zoom {round(100 * (1 + ZOOM_STEP * self._zoom))}%")
 
     def _apply_zoom(self) -> None:

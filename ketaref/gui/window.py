@@ -277,14 +277,14 @@ class MainWindow(PrintingMixin, PackUpdatesMixin, QMainWindow):
         self._save_navigation()
         return True
 
-    def _show(self, card_id: str) -> bool:
+    def _show(self, card_id: str, resume: bool = False) -> bool:
         try:
             card = self.pack.card(card_id)
         except KetarefError as exc:
             self.statusBar().showMessage(str(exc), 8000)
             return False
         self.statusBar().clearMessage()  # "Bookmarked: ..." or a link's target was about the card before
-        self.card_view.show_card(card, self.titles)
+        self.card_view.show_card(card, self.titles, resume)
         self.search_panel.mark_shown(card_id)
         return True
 
@@ -292,14 +292,14 @@ class MainWindow(PrintingMixin, PackUpdatesMixin, QMainWindow):
         """The card seen before this one."""
         card_id = self.nav.go_back()
         if card_id:
-            self._show(card_id)
+            self._show(card_id, resume=True)
         self._update_nav()
 
     def forward(self) -> None:
         """The card seen after this one."""
         card_id = self.nav.go_forward()
         if card_id:
-            self._show(card_id)
+            self._show(card_id, resume=True)
         self._update_nav()
 
     def toggle_bookmark(self) -> None:
