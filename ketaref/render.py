@@ -138,6 +138,10 @@ def _text_extractor() -> Callable[[], _TextParser]:
             self.blocks: list[str] = []
             self.current: list[str] = []
             self.in_xref = False
+            # A table cell reads "Header: cell." (a search snippet from a table then makes sense on its own).
+            self.headers: list[str] = []
+            self.cell: str | None = None  # "th" or "td" while in a cell
+            self.column = 0
 
         def _flush(self) -> None:
             text = re.sub(r"\s+", " ", "".join(self.current)).strip()
@@ -145,6 +149,14 @@ def _text_extractor() -> Callable[[], _TextParser]:
                 text = _without_links(text)
             text = re.sub(r"\s+(?=[.,;:])", "", text).strip(" ,;")  # a list item ending "...;" becomes a sentence
             self.current = []
+            if self.cell == "th":
+                self.headers.append(text.rstrip(":"))
+                return
+            if self.cell == "td":
+                header = self.headers[self.column] if self.column < len(self.headers) else ""
+                self.column += 1
+                if header and re.search(r"\w", text):
+                    text = f"{header}: {text}"
             if re.search(r"\w", text):  # a cell holding only "-" says nothing
                 if text[-1] not in ".!?:;":
                     text += "."
@@ -153,6 +165,12 @@ def _text_extractor() -> Callable[[], _TextParser]:
         def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
             if tag in BLOCKS or tag in ("ul", "ol", "table"):
                 self._flush()
+            if tag == "table":
+                self.headers = []
+            elif tag == "tr":
+                self.column = 0
+            elif tag in ("th", "td"):
+                self.cell = tag
             elif tag == "br":
                 self.current.append(" ")
             elif tag == "a" and dict(attrs).get("title") == XREF:
@@ -162,6 +180,8 @@ def _text_extractor() -> Callable[[], _TextParser]:
         def handle_endtag(self, tag: str) -> None:
             if tag in BLOCKS:
                 self._flush()
+            if tag in ("th", "td"):
+                self.cell = None
             elif tag == "a":
                 self.in_xref = False
 

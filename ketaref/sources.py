@@ -9,7 +9,7 @@ from . import __version__
 
 SCHEMA_VERSION = 1
 # Bumped whenever what a build writes changes (columns, rendering), so stale cached packs are rebuilt.
-PACK_FORMAT = 4
+PACK_FORMAT = 5
 
 
 def builder_version() -> str:

@@ -86,9 +86,9 @@ def test_plain_text_ends_each_block_as_a_sentence() -> None:
     assert "Before the session.\nEat lightly.\nBring a driver.\nArrive early." == text
 
 
-def test_plain_text_of_tick_boxes_and_tables() -> None:
-    text = html_to_text(render("- [ ] Consent signed\n\n| Dose | Time |\n|---|---|\n| 0.5 mg/kg | 40 min |"))
-    assert "Consent signed.\nDose.\nTime.\n0.5 mg/kg.\n40 min." == text
+def test_plain_text_of_tick_boxes_and_tables_with_each_cell_under_its_column_heading() -> None:
+    text = html_to_text(render("- [ ] Consent signed\n\n| Dose | Time |\n|---|---|\n| 0.5 mg/kg | 40 min |\n| - | 1 h |"))
+    assert "Consent signed.\nDose: 0.5 mg/kg.\nTime: 40 min.\nTime: 1 h." == text
 
 
 def test_plain_text_keeps_existing_punctuation() -> None:
@@ -111,7 +111,7 @@ def test_plain_text_keeps_existing_punctuation() -> None:
             "For more on half-life, see [[dose-esketamine]].\n\nSee [[mon-session]] for timings.\n\nKeep going.",
             "Keep going.",
         ),
-        ("| Drug | Effect |\n|---|---|\n| Lorazepam | - |", "Drug.\nEffect.\nLorazepam."),
+        ("| Drug | Effect |\n|---|---|\n| Lorazepam | - |", "Drug: Lorazepam."),
         ("Both are stop items on [[mon-session]]: a stroke.", "Both are stop items: a stroke."),
         ("Added to the label (see [[mon-session]]).", "Added to the label."),
         ("Added to the REMS, see [[mon-session]] for what is confirmed.", "Added to the REMS."),
