@@ -63,7 +63,7 @@ def _notice(message: str) -> None:
 
 def open_current(ctx: click.Context) -> Any:
     """Open the pack chosen by --pack, KETAREF_PACK or the default (built on first use)."""
-    from .defaults import resolve_pack
+    from .packchoice import resolve_pack
     from .store import open_pack
 
     update, finish = _progress("Building the default pack")
@@ -114,29 +114,18 @@ def main(ctx: click.Context, pack_path: str | None) -> None:
 )
 def pack_cmd(source: Path | None, output: Path | None) -> None:
     """Check the cards as `ketaref lint` does and build a pack file (atomically: a failed build keeps the old pack)."""
-    from .cards import CardSource
-    from .errors import Problem
-    from .lint import content_problems
-    from .model import Card
-    from .pack import build, check_pack_toml
+    from .pack import build
     from .paths import cached_pack, resources_dir
 
     other_source_into_default = source is not None and output is None
     source = source or resources_dir()
     output = output or cached_pack()
 
-    def check(parsed: list[CardSource], rendered: dict[str, Card]) -> list[Problem]:
-        problems = check_pack_toml(source) + content_problems(parsed, rendered).problems
-        for problem in problems:
-            if problem.warning:
-                click.echo(str(problem), err=True)
-        return problems
-
     with user_errors():
         before = _pack_identity(output)
         update, finish = _progress("Rendering cards")
         try:
-            meta = build(source, output, update, check)
+            meta = build(source, output, update, lambda problem: click.echo(str(problem), err=True), keep_grades=True)
         finally:
             finish()
     click.echo(f"Built {meta['cards']} cards into {output} (content version {meta['content_version']}).")
@@ -195,6 +184,7 @@ def search_cmd(
         payload = {
             "query": found.query,
             "corrected_query": found.corrected_query,
+            "unmatched": list(found.unmatched),
             "results": [
                 {
                     "id": h.id,
@@ -210,7 +200,11 @@ def search_cmd(
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     if found.corrected_query:
-        click.echo(f'Showing results for "{found.corrected_query}" (no card has "{found.unmatched}").')
+        click.echo(f'Showing results for "{found.corrected_query}" (no card has "{found.replaced}").')
+    if found.unmatched and found.matched_query:
+        from .search import relaxed_notice
+
+        click.echo(relaxed_notice(found) + ".")
     if not found.results:
         if text.strip():
             click.echo(f'No cards match "{text}".')
@@ -304,25 +298,46 @@ def info_cmd(ctx: click.Context, as_json: bool) -> None:
 @main.command("handout")
 @click.argument("card_ids", nargs=-1, required=True, metavar="ID [ID ...]")
 @click.option("--output", "-o", required=True, type=click.Path(path_type=Path), help="PDF file to write.")
-@click.option("--clinic", default="", help="Clinic name for the page header.")
-@click.option("--phone", default="", help="Clinic phone for the header and the questions box.")
+@click.option("--clinic", default=None, help="Clinic name for the page header (default: Preferences, site file).")
+@click.option("--phone", default=None, help="Clinic day phone for the header and the Call us box.")
+@click.option("--after-hours-phone", default=None, help="Clinic phone after hours, printed beside the day phone.")
+@click.option("--no-clinic", is_flag=True, help="Print patient handouts without the clinic's name and phones.")
+@click.option("--patient", default="", help="Patient name, printed on the handout's write-in line (never stored).")
+@click.option("--next-visit", default="", help="Next visit, printed on the handout's write-in line (never stored).")
 @click.option("--logo", type=click.Path(path_type=Path), help="Logo image (PNG or JPEG) for the header.")
 @click.option("--large-print", is_flag=True, help="16 pt body text on patient handouts (not clinician sheets).")
-@click.option("--paper", type=click.Choice(["letter", "a4"]), default="letter", show_default=True, help="Paper size.")
+@click.option(
+    "--paper", type=click.Choice(["letter", "a4"]), help="Paper size (default: Preferences, site file, letter)."
+)
 @click.pass_context
 def handout_cmd(
     ctx: click.Context,
     card_ids: tuple[str, ...],
     output: Path,
-    clinic: str,
-    phone: str,
+    clinic: str | None,
+    phone: str | None,
+    after_hours_phone: str | None,
+    no_clinic: bool,
+    patient: str,
+    next_visit: str,
     logo: Path | None,
     large_print: bool,
-    paper: str,
+    paper: str | None,
 ) -> None:
-    """Print cards (patient handouts or reference sheets) to one PDF, each starting on a new page."""
-    from .handout import PrintOptions, check_logo, ensure_app, write_pdf
+    """Print cards (patient handouts or reference sheets) to one PDF, each starting on a new page.
 
+    The clinic's name, phones, logo and paper come from these options, else Preferences, else the site file.
+    """
+    import dataclasses
+
+    from .gui import settings as S
+    from .gui.print_controller import print_options
+    from .handout import NO_PHONE, PrintOptions, WriteIn, check_logo, ensure_app, lacks_phone, write_pdf
+
+    given = {"--clinic": clinic, "--phone": phone, "--after-hours-phone": after_hours_phone}
+    if no_clinic and any(value is not None for value in given.values()):
+        named = ", ".join(flag for flag, value in given.items() if value is not None)
+        raise Failure(f"--no-clinic prints without the clinic's details: leave out {named}.")
     with user_errors():
         with open_current(ctx) as pack:
             cards = []
@@ -334,7 +349,22 @@ def handout_cmd(
             titles = pack.titles()
         ensure_app()
         check_logo(logo)
-        options = PrintOptions(clinic=clinic, phone=phone, logo=logo, large_print=large_print, paper=paper)
+        options = print_options(S.Settings())  # Preferences, each unset one from the site file
+        options = dataclasses.replace(
+            options,
+            clinic=options.clinic if clinic is None else clinic.strip(),
+            phone=options.phone if phone is None else phone.strip(),
+            after_hours_phone=options.after_hours_phone if after_hours_phone is None else after_hours_phone.strip(),
+            paper=paper or options.paper,
+            logo=logo or options.logo,
+            large_print=large_print,  # the flag alone, and the standard size: as before Preferences were read here
+            base_pt=PrintOptions().base_pt,
+            write_in=WriteIn(patient=patient, next_visit=next_visit),
+        )
+        if no_clinic:
+            options = dataclasses.replace(options, clinic="", phone="", after_hours_phone="")
+        elif lacks_phone(cards, options):
+            raise KetarefError(NO_PHONE)
         pages = write_pdf(cards, output, options, titles)
     click.echo(f"Wrote {output} ({pages} page{'s' if pages != 1 else ''}).")
     sheets = [card.id for card in cards if not card.is_handout]
@@ -354,7 +384,7 @@ def lint_cmd(source: Path | None) -> None:
     from .paths import resources_dir
 
     with user_errors():
-        report = lint(source or resources_dir())
+        report = lint(source or resources_dir(), keep_grades=True)
     for problem in report.problems:
         click.echo(str(problem), err=not problem.warning)
     for card_id, (path, grade) in sorted(report.grades.items()):
@@ -376,6 +406,98 @@ def gui_cmd(ctx: click.Context, smoke: bool) -> None:
 
     with user_errors():
         sys.exit(run(ctx.obj.get("pack"), smoke=smoke))
+
+
+@main.group("keys")
+def keys_group() -> None:
+    """Signing keys for packs (Ed25519, in minisign's format)."""
+
+
+@keys_group.command("new")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def keys_new_cmd(folder: Path) -> None:
+    """Write a new key pair: FOLDER/ketaref.key (secret, mode 0600) and FOLDER/ketaref.pub (give this to IT)."""
+    from .signing import load_public_key, new_keys
+
+    with user_errors():
+        secret, public = new_keys(folder)
+        key_id = load_public_key(public).id_hex
+    click.echo(f"Wrote {public} (public key {key_id}) and {secret} (secret: keep it private and backed up).")
+
+
+@main.command("verify")
+@click.argument("pack_file", metavar="PACK", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--key",
+    "key_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Trust only this public key file (default: the site file's trusted_keys and KETAREF_TRUSTED_KEYS).",
+)
+def verify_cmd(pack_file: Path, key_file: Path | None) -> None:
+    """Say in one line whether a pack is intact, signed, and by which trusted key (exit 0 or 1)."""
+    from .signing import load_public_key
+    from .site import load_site
+    from .store import open_pack
+    from .trust import TrustedKeys, check_pack, describe_verdict, trusted_keys
+
+    with user_errors():
+        if not pack_file.is_file():
+            raise KetarefError(f"{pack_file} is not a file.")
+        keys = TrustedKeys((load_public_key(key_file),)) if key_file else trusted_keys(load_site())
+        verdict = check_pack(pack_file, keys)
+        accepted = verdict.ok or not keys.keys
+        if accepted:
+            open_pack(pack_file).close()  # intact as a pack too: its schema and SQLite's integrity check
+    line = describe_verdict(pack_file, verdict, bool(keys.keys))
+    if not accepted:
+        raise Failure(line)
+    click.echo(line)
+
+
+@main.group("dose")
+def dose_group() -> None:
+    """Dose calculators: weight-based IV ketamine, esketamine nasal spray devices (the working is shown)."""
+
+
+@dose_group.command("iv")
+@click.option("--weight", required=True, help="Actual body weight (30-250 kg).")
+@click.option("--unit", type=click.Choice(["kg", "lb"], case_sensitive=False), default="kg", show_default=True)
+@click.option("--mg-per-kg", default="0.5", show_default=True, help="Dose in mg/kg (0.1-1.0).")
+@click.option("--minutes", default="40", show_default=True, help="Infusion time in minutes (10-120).")
+@click.option("--concentration", required=True, help="Vial strength in mg/mL: 10, 50 or 100 (never assumed).")
+@click.option("--final-ml", default=None, help="Volume the dose is made up to, in mL (e.g. 50, 100, 250).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def dose_iv_cmd(
+    weight: str, unit: str, mg_per_kg: str, minutes: str, concentration: str, final_ml: str | None, as_json: bool
+) -> None:
+    """IV ketamine: dose in mg, drug volume in mL and pump rate in mL/h, with the working."""
+    from .dosing import iv_dose
+
+    with user_errors():
+        result = iv_dose(weight, concentration, unit=unit, mg_per_kg=mg_per_kg, minutes=minutes, final_ml=final_ml)
+    if as_json:
+        import json
+
+        click.echo(json.dumps(result.as_json(), indent=2))
+        return
+    click.echo(result.text())
+
+
+@dose_group.command("spray")
+@click.option("--dose", required=True, help="Esketamine dose in mg: 28, 56 or 84.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def dose_spray_cmd(dose: str, as_json: bool) -> None:
+    """Esketamine nasal spray (SPRAVATO): devices, sprays and 5-minute rests, the day-1 rule and the schedules."""
+    from .dosing import spray_dose
+
+    with user_errors():
+        result = spray_dose(dose)
+    if as_json:
+        import json
+
+        click.echo(json.dumps(result.as_json(), indent=2))
+        return
+    click.echo(result.text())
 
 
 if __name__ == "__main__":

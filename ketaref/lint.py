@@ -1,9 +1,11 @@
-"""Content checks beyond validation: review dates and the reading grade of patient handouts (body and summary)."""
+"""The one check of a source folder that every build runs and `ketaref lint` prints: the card format, synonyms,
+pack.toml, review dates, summaries and the reading grade of patient handouts (body and summary)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +27,9 @@ class LintReport:
     grades: dict[str, tuple[str, float]] = field(default_factory=dict)  # id -> (path, grade of body_text)
     summary_grades: dict[str, float] = field(default_factory=dict)  # id -> grade of the summary
     cards: int = 0
+    # What a build writes: the synonym groups, and the cards rendered (body_html, body_text), in id order.
+    groups: list[list[str]] = field(default_factory=list)
+    rendered: list[Card] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -37,30 +42,57 @@ class LintReport:
         return [p for p in self.problems if p.warning]
 
 
-def reading_grade(text: str) -> float:
-    """Flesch-Kincaid grade of plain text (textstat 0.7.8)."""
-    import textstat
+def check_source(
+    source: Path,
+    today: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    render_all: bool = True,
+    keep_grades: bool = False,
+) -> LintReport:
+    """Read and check a source folder: every problem (errors and warnings), the handout grades and, with
+    render_all, every card rendered as a build writes it (else only the patient cards the grades are read from).
 
-    return float(textstat.flesch_kincaid_grade(text))
+    Every build (`ketaref pack`, the default pack, any pack.build) and `ketaref lint` go through this one check.
+    keep_grades: also bring the folder's reading-grades.tsv up to date (the maintainer's commands do).
+    """
+    from .pack import SPAWN_FROM, Workers, render_cards
+    from .source_folder import read_source
 
-
-def lint(source: Path, today: dt.date | None = None) -> LintReport:
-    """Validate a source folder and check review age, summaries and handout reading grades."""
-    from .pack import render_cards, validate_sources
-
-    parsed, _groups, problems = validate_sources(source)
-    titles = {p.card.id: p.card.title for p in parsed}  # as in the pack: link titles shape the text graded
-    patients = render_cards([p.card for p in parsed if p.card.audience == "patient"], titles=titles)
-    report = content_problems(parsed, {card.id: card for card in patients}, today)
+    with Workers() as workers:
+        # Parsing a card takes about 1 ms: only a large folder is worth parsing on every core.
+        parsed, groups, problems = read_source(source, functools.partial(workers.map, least=SPAWN_FROM))
+        titles = {p.card.id: p.card.title for p in parsed}  # as in the pack: link titles shape the text graded
+        chosen = sorted((p.card for p in parsed if render_all or p.card.audience == "patient"), key=lambda c: c.id)
+        rendered = render_cards(chosen, progress, titles, workers)
+        by_id = {card.id: card for card in rendered}
+        # textstat's dictionary takes each worker 2 s to load: only many new texts are graded on every core.
+        grade_map = functools.partial(workers.map, least=SPAWN_FROM)
+        report = content_problems(parsed, by_id, today, source, keep_grades, grade_map)
     report.problems = sorted(problems + report.problems, key=lambda p: (p.path, p.line))
+    report.groups = groups
+    report.rendered = rendered if render_all else []
     return report
 
 
+def lint(source: Path, today: dt.date | None = None, keep_grades: bool = False) -> LintReport:
+    """Validate a source folder and check review age, summaries and handout reading grades."""
+    return check_source(source, today, render_all=False, keep_grades=keep_grades)
+
+
 def content_problems(
-    parsed: Sequence[CardSource], rendered: Mapping[str, Card], today: dt.date | None = None
+    parsed: Sequence[CardSource],
+    rendered: Mapping[str, Card],
+    today: dt.date | None = None,
+    folder: Path | None = None,
+    keep_grades: bool = False,
+    run: Callable[..., Iterable[float]] = map,
 ) -> LintReport:
-    """The checks beyond the card format, over valid cards (rendered: the patient cards with body_text filled in)."""
-    today = today or dt.date.today()
+    """The checks beyond the card format, over valid cards (rendered: the patient cards with body_text filled in;
+    folder: the source folder, whose kept reading grades are used, and with keep_grades brought up to date)."""
+    from . import clock
+    from .grades import reading_grades
+
+    today = today or clock.today()
     where = {p.card.id: p for p in parsed}  # each card's source, for the line of a front-matter key
     cards = [p.card for p in parsed]
     report = LintReport(cards=len(cards))
@@ -96,8 +128,11 @@ def content_problems(
                     warning=not handout,
                 )
             )
-    for card in (rendered[c.id] for c in cards if c.audience == "patient"):
-        grade = round(reading_grade(card.body_text), 1)
+    patients = [rendered[c.id] for c in cards if c.audience == "patient"]
+    texts = [text for card in patients for text in (card.body_text, card.summary)]
+    grades = reading_grades(texts, folder, keep_grades, run)
+    for card in patients:
+        grade = round(grades[card.body_text], 1)
         report.grades[card.id] = (card.path, grade)
         if grade > MAX_HANDOUT_GRADE:
             report.problems.append(
@@ -109,7 +144,7 @@ def content_problems(
                 )
             )
         # The summary prints first, boxed, at the top of the handout: the patient reads it before anything else.
-        summary = round(reading_grade(card.summary), 1)
+        summary = round(grades[card.summary], 1)
         report.summary_grades[card.id] = summary
         if summary > MAX_HANDOUT_GRADE:
             report.problems.append(

@@ -99,18 +99,25 @@ class Card:
 
     def review_due(self, today: dt.date | None = None) -> bool:
         """True when the last review is more than 18 months old."""
-        return (today or dt.date.today()) > review_due_from(self.reviewed)
+        from . import clock
+
+        return (today or clock.today()) > review_due_from(self.reviewed)
 
 
 @dataclass(frozen=True)
 class Hit:
-    """One search result."""
+    """One search result (or one card of a browse list).
+
+    snippet is always HTML: the card's text escaped (&, <, >, ") with <mark>...</mark> around the words matched;
+    a browse list's or an exact title's hit has its summary there, escaped, with no marks. The window paints it
+    as rich text; the command line turns the marks into bold and unescapes it (search.unescape).
+    """
 
     id: str
     title: str
     category: str
     audience: str
-    snippet: str  # HTML-escaped text with <mark>...</mark> around matched words
+    snippet: str
     score: float
 
 
@@ -121,9 +128,18 @@ class SearchResult:
     query: str
     corrected_query: str | None = None
     results: list[Hit] = field(default_factory=list)
+    # Words of the query that the first results do not hold (no card holds every word): "dementia" of
+    # "spravato dementia"; matched_query is then the words those results are for ("spravato"), and absent the
+    # unmatched words that no card holds at all.
+    unmatched: tuple[str, ...] = ()
+    matched_query: str | None = None
+    absent: tuple[str, ...] = ()
+    # The starts of the words the results were found by, synonyms included ("blood", "pressur" for BP), longest
+    # first: what the window marks in a card opened from the results.
+    terms: tuple[str, ...] = ()
 
     @property
-    def unmatched(self) -> str:
+    def replaced(self) -> str:
         """The typed words that the correction replaced, for "no card has ...": "bloood" of "bloood pressure"."""
         if not self.corrected_query:
             return ""

@@ -6,16 +6,26 @@ import os
 import sys
 from pathlib import Path
 
-PACK_FILENAME = "ketaref.pack.sqlite"
-# In the user data folder: which installed pack update is active (see updates.py).
-UPDATE_STATE_FILE = "packs.json"
+# The file names are imported from here too (build.spec, updates.py, tests).
+from .constants import CACHE_DIR_ENV, CARDS_DIR, DATA_DIR_ENV, PACK_FILENAME, RESOURCES_ENV, UPDATE_STATE_FILE
 
 
 def resources_dir() -> Path:
     """The bundled resources: from the PyInstaller bundle, an installed wheel or the source tree."""
-    override = os.environ.get("KETAREF_RESOURCES")
+    override = os.environ.get(RESOURCES_ENV)
     if override:
         return Path(override)
+    return _bundled_resources()
+
+
+def app_resource(relative: str) -> Path:
+    """A file that belongs to the app, not to the cards (a stylesheet): from the resources in use when they have
+    it, else from the bundled ones (a folder of cards given in KETAREF_RESOURCES need not carry it)."""
+    chosen = resources_dir() / relative
+    return chosen if chosen.is_file() else _bundled_resources() / relative
+
+
+def _bundled_resources() -> Path:
     candidates = []
     frozen = getattr(sys, "_MEIPASS", None)
     if frozen:
@@ -23,14 +33,14 @@ def resources_dir() -> Path:
     here = Path(__file__).resolve().parent
     candidates += [here / "resources", here.parent / "resources"]
     for candidate in candidates:
-        if (candidate / "cards").is_dir():
+        if (candidate / CARDS_DIR).is_dir():
             return candidate
     return candidates[-1]
 
 
 def user_dir(kind: str) -> Path:
     """The per-user folder of a kind ("cache" or "data"), with an environment override."""
-    override = os.environ.get(f"KETAREF_{kind.upper()}_DIR")
+    override = os.environ.get(CACHE_DIR_ENV if kind == "cache" else DATA_DIR_ENV)
     if override:
         return Path(override)
     home = Path.home()

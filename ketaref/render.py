@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Protocol
 
-from .model import CATEGORY_LABELS, WIKI_LINK_RE, Card
+from .model import CATEGORY_LABELS, REVIEW_MONTHS, WIKI_LINK_RE, Card
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h1", "h2",
@@ -223,18 +223,22 @@ def card_document(
     esc = html.escape
     parts = []
     label = CATEGORY_LABELS.get(card.category, card.category)
-    audience = " &middot; Patient handout" if card.is_handout else ""
+    audience = "Patient handout" if card.is_handout else "For clinicians"
     parts.append(f'<h1 class="title">{esc(card.title)}</h1>')
-    if not print_mode or not card.is_handout:
-        parts.append(f'<p class="meta">{esc(label)}{audience}</p>')
+    if not print_mode:  # under the title, where the eye starts: what kind of card, for whom, and how fresh
+        parts.append(
+            f'<p class="meta">{esc(label)} &middot; {audience} &middot; Last reviewed {card.reviewed.isoformat()}</p>'
+        )
+    elif not card.is_handout:  # on paper the footer of every page carries the review date
+        parts.append(f'<p class="meta">{esc(label)}</p>')
     if review_due and not print_mode:  # before the summary: a stale dose must not be read as current
         parts.append(
-            f'<p class="due">Due for review: last reviewed {card.reviewed.isoformat()}, over 18 months ago. '
-            "Check doses and warnings against the current label.</p>"
+            f'<p class="due">Due for review: last reviewed {card.reviewed.isoformat()}, '
+            f"over {REVIEW_MONTHS} months ago. Check doses and warnings against the current label.</p>"
         )
     parts.append(f'<table class="summary" width="100%" cellpadding="8"><tr><td>{esc(card.summary)}</td></tr></table>')
     parts.append('<p class="gap">&nbsp;</p>')
-    parts.append(card.body_html)
+    parts.append(card.body_html if print_mode else fit_tables(card.body_html))
     if card.related and not print_mode:
         links = "".join(f'<li><a href="card:{esc(r)}">{esc(titles.get(r, r))}</a></li>' for r in card.related)
         parts.append(f'<h2 id="related-cards">Related cards</h2><ul class="related">{links}</ul>')
@@ -248,4 +252,28 @@ def card_document(
     if not print_mode:  # on paper the footer of every page carries it
         due = ' <span class="due">(due for review)</span>' if review_due else ""
         parts.append(f'<p class="reviewed">Last reviewed {card.reviewed.isoformat()}{due}</p>')
-    return "\n".join(parts)
+    return typeset("\n".join(parts))
+
+
+# A table as wide as its content can come out a pixel wider than the pane, which then scrolls sideways;
+# a fixed share of the pane makes Qt wrap the cells to it instead.
+SCREEN_TABLE_WIDTH = "99%"
+
+
+def fit_tables(body_html: str) -> str:
+    """A card body with its tables sized to the pane on screen (their cells wrap rather than scroll sideways)."""
+    return re.sub(r"<table(?=[\s>])(?![^>]*\bwidth=)", f'<table width="{SCREEN_TABLE_WIDTH}"', body_html)
+
+
+_TAG_OR_TEXT_RE = re.compile(r"(<[^>]*>)")
+_SIGNS = (("&gt;=", "\u2265"), ("&lt;=", "\u2264"), (">=", "\u2265"), ("<=", "\u2264"))
+
+
+def typeset(document_html: str) -> str:
+    """Rendered HTML with ">=" and "<=" in its text written as ≥ and ≤ (tags and link targets are left alone;
+    the stored Markdown and search text keep what the author typed)."""
+    pieces = _TAG_OR_TEXT_RE.split(document_html)
+    for n in range(0, len(pieces), 2):  # even pieces are text between tags
+        for typed, sign in _SIGNS:
+            pieces[n] = pieces[n].replace(typed, sign)
+    return "".join(pieces)

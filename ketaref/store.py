@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import sqlite3
 from collections.abc import Callable
@@ -10,13 +9,23 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from .errors import NotFoundError, PackError
-from .model import CATEGORIES, Card, Hit, SearchResult, Source
-from .search import Synonyms, card_filters, search
+from .model import CATEGORIES, Card, Hit, SearchResult
+from .schema import (
+    CARD_COLUMNS,
+    HIT_COLUMNS,
+    REQUIRED_META,
+    REQUIRED_TABLES,
+    SCHEMA_VERSION,
+    SOURCE_FIELDS,
+    card_from_row,
+    columns,
+    hit_from_row,
+    named,
+    source_from_row,
+)
+from .search import Synonyms, card_filters, escape, search
 
-SUPPORTED_SCHEMA = 1
 MAGIC = b"SQLite format 3\x00"
-REQUIRED_TABLES = {"cards", "cards_fts", "sources", "links", "synonyms", "meta", "terms"}
-REQUIRED_META = ("schema_version", "content_version", "built_at", "content_sha256")
 
 
 def _check_header(path: Path) -> None:
@@ -112,40 +121,18 @@ class Pack:
         """One card by id (ids are lower case: DOSE-REMS finds dose-rems); NotFoundError names the id, and the
         nearest ids when there are some, when the pack does not hold it."""
         card_id = card_id.strip().lower()
-        row = self.conn.execute(
-            "SELECT id, title, category, audience, summary, body, body_text, body_html, keywords, reviewed, "
-            "related, path FROM cards WHERE id = ?",
-            (card_id,),
-        ).fetchone()
+        row = next(named(self.conn, f"SELECT {columns(CARD_COLUMNS)} FROM cards WHERE id = ?", (card_id,)), None)
         if row is None:
             import difflib
 
-            near = difflib.get_close_matches(card_id, [r[0] for r in self.conn.execute("SELECT id FROM cards")], 3)
+            ids = [row["id"] for row in named(self.conn, "SELECT id FROM cards")]
+            scored = sorted(((difflib.SequenceMatcher(None, card_id, i).ratio(), i) for i in ids), reverse=True)
+            # The nearest ids only: a slip of a letter or two, not every id that shares a word.
+            near = [i for ratio, i in scored[:3] if ratio >= 0.6 and ratio >= scored[0][0] - 0.1] if scored else []
             hint = f" Did you mean {' or '.join(near)}?" if near else ""
             raise NotFoundError(f"No card with id '{card_id}' in this pack.{hint}")
-        import json
-
-        sources = tuple(
-            Source(*r)
-            for r in self.conn.execute(
-                "SELECT cite, pmid, pmcid, doi, url FROM sources WHERE card_id = ? ORDER BY n", (card_id,)
-            )
-        )
-        return Card(
-            id=row[0],
-            title=row[1],
-            category=row[2],
-            audience=row[3],
-            summary=row[4],
-            body=row[5],
-            body_text=row[6],
-            body_html=row[7],
-            keywords=tuple(k for k in row[8].split(", ") if k),
-            reviewed=dt.date.fromisoformat(row[9]),
-            related=tuple(json.loads(row[10])),
-            sources=sources,
-            path=row[11] or "",
-        )
+        sql = f"SELECT {columns(SOURCE_FIELDS)} FROM sources WHERE card_id = ? ORDER BY n"
+        return card_from_row(row, map(source_from_row, named(self.conn, sql, (card_id,))))
 
     @_reads
     def has_card(self, card_id: str) -> bool:
@@ -159,11 +146,12 @@ class Pack:
 
     @_reads
     def browse(self, category: str | None = None, audience: str | None = None) -> list[Hit]:
-        """All cards (or one category's) in the mission's category order, then by title."""
+        """All cards (or one category's) in the mission's category order, then by title; the snippet is the
+        summary (HTML-escaped, as every Hit.snippet)."""
         filters, params = card_filters(category, audience)
-        sql = f"SELECT id, title, category, audience, summary FROM cards WHERE 1=1{filters}"
+        sql = f"SELECT {columns(HIT_COLUMNS)} FROM cards WHERE 1=1{filters}"
         sql += " ORDER BY category_order, title COLLATE NOCASE"
-        return [Hit(r[0], r[1], r[2], r[3], r[4], 0.0) for r in self.conn.execute(sql, params)]
+        return [hit_from_row(r, escape(r["summary"])) for r in named(self.conn, sql, params)]
 
     @_reads
     def categories(self) -> dict[str, int]:
@@ -174,10 +162,11 @@ class Pack:
     @_reads
     def card_digests(self) -> dict[str, str]:
         """Per card, a digest of its stored content (to tell which cards changed between packs)."""
-        rows = self.conn.execute("SELECT id, title, summary, body, reviewed FROM cards")
+        fields = ("title", "summary", "body", "reviewed")
+        rows = named(self.conn, f"SELECT id, {columns(fields)} FROM cards")
         import hashlib
 
-        return {r[0]: hashlib.sha256("\x00".join(r[1:]).encode()).hexdigest() for r in rows}
+        return {r["id"]: hashlib.sha256("\x00".join(r[f] for f in fields).encode()).hexdigest() for r in rows}
 
     @_reads
     def reviewed_dates(self) -> dict[str, str]:
@@ -231,10 +220,10 @@ def open_pack(path: str | Path) -> Pack:
             schema = int(meta.get("schema_version", user_version))
         except ValueError:
             schema = -1
-        if schema > SUPPORTED_SCHEMA:
+        if schema > SCHEMA_VERSION:
             raise PackError(
                 f"The pack {path} needs a newer KetaRef (pack schema {schema}; this version reads "
-                f"schema {SUPPORTED_SCHEMA}): update KetaRef or use an older pack."
+                f"schema {SCHEMA_VERSION}): update KetaRef or use an older pack."
             )
         if schema < 1 or schema != user_version:
             raise PackError(f"The pack {path} has an unknown schema version ({schema}); build it again.")

@@ -24,9 +24,12 @@ PACK_SUFFIXES = (".sqlite", ".db")
 
 
 def updates_folder(preference: str = "") -> Path | None:
-    """The folder to look for pack updates in: the one named in Preferences, else KETAREF_UPDATES, else none."""
+    """The folder to look for pack updates in: the one named in Preferences, else KETAREF_UPDATES, else the site
+    file's updates_folder, else none."""
+    from .site import site_in_force
+
     chosen = preference.strip() or os.environ.get(UPDATES_ENV, "").strip()
-    return Path(chosen).expanduser() if chosen else None
+    return Path(chosen).expanduser() if chosen else site_in_force().updates_folder
 
 
 def version_key(version: str) -> tuple[int, ...]:
@@ -359,7 +362,7 @@ def rollback(data_dir: Path | None = None) -> Path:
 
 
 def active_pack(data_dir: Path | None = None) -> Path | None:
-    """The installed pack update that is active, if any (defaults.py decides whether it beats the bundled pack)."""
+    """The installed pack update that is active, if any (packchoice.py decides whether it beats the bundled pack)."""
     data_dir = _data_dir(data_dir)
     name = read_state(data_dir)["active"]
     if name is None:

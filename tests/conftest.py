@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -14,13 +16,42 @@ DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent
 
 
+def _content_today() -> dt.date:
+    """The day after the newest review date in the shipped and fixture cards: 'today' for every test.
+
+    Review age (lint, the card view's due-for-review notice) depends on the date; pinning it to the content
+    keeps the suite's verdict the same whatever day it runs.
+    """
+    stamps = [
+        dt.date.fromisoformat(found)
+        for folder in (REPO / "resources" / "cards", DATA / "source" / "cards")
+        for path in folder.rglob("*.md")
+        for found in re.findall(r"^reviewed\s*=\s*(\d{4}-\d{2}-\d{2})", path.read_text("utf-8"), re.M)
+    ]
+    return max(stamps) + dt.timedelta(days=1)
+
+
+CONTENT_TODAY = _content_today()
+
+
+@pytest.fixture(autouse=True)
+def content_today(monkeypatch: pytest.MonkeyPatch) -> dt.date:
+    """Tests see CONTENT_TODAY as today's date (see _content_today); a test needing the real date says so."""
+    from ketaref import clock
+
+    monkeypatch.setattr(clock, "today", lambda: CONTENT_TODAY)
+    return CONTENT_TODAY
+
+
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test gets its own cache and data folders and no pack from the environment."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("KETAREF_CACHE_DIR", str(home / "cache"))
     monkeypatch.setenv("KETAREF_DATA_DIR", str(home / "data"))
-    for name in ("KETAREF_PACK", "KETAREF_UPDATES", "KETAREF_RESOURCES"):
+    (home / "site.toml").write_text("", "utf-8")
+    monkeypatch.setenv("KETAREF_SITE", str(home / "site.toml"))  # an empty site file, never this machine's
+    for name in ("KETAREF_PACK", "KETAREF_UPDATES", "KETAREF_RESOURCES", "KETAREF_TRUSTED_KEYS"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -99,7 +130,7 @@ def current(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The pack in use for the update tests: the default pack built from resources of content version 1.0."""
     from packversions import make_source
 
-    from ketaref.defaults import resolve_pack
+    from ketaref.packchoice import resolve_pack
 
     monkeypatch.setenv("KETAREF_RESOURCES", str(make_source(tmp_path / "resources", "1.0")))
     return resolve_pack()

@@ -123,7 +123,7 @@ def test_search_json_fields(pack_path: Path) -> None:
     result = run("--pack", str(pack_path), "search", "dissociaton", "--json")
     assert 0 == result.exit_code
     payload = json.loads(result.stdout)
-    assert {"query", "corrected_query", "results"} == set(payload)
+    assert {"query", "corrected_query", "unmatched", "results"} == set(payload)
     assert ("dissociaton", "dissociation") == (payload["query"], payload["corrected_query"])
     hit = payload["results"][0]
     assert {"id", "title", "category", "audience", "snippet", "score"} == set(hit)

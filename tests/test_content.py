@@ -164,7 +164,7 @@ def _cards_digest(source: Path) -> str:
     """SHA-256 over the card and synonym files (what a pack holds), leaving out pack.toml and its version."""
     import hashlib
 
-    from ketaref.sources import source_files
+    from ketaref.source_folder import source_files
 
     digest = hashlib.sha256()
     for path in source_files(source):
@@ -176,7 +176,7 @@ def _cards_digest(source: Path) -> str:
 
 def test_content_version_is_raised_whenever_the_cards_change() -> None:
     """Workstations take a pack as an update only when its content version is higher than theirs."""
-    from ketaref.pack import content_version
+    from ketaref.source_folder import content_version
 
     source = resources_dir()
     version, digest = content_version(source), _cards_digest(source)

@@ -73,3 +73,58 @@ def test_card_html_is_shown_as_text_not_rendered(served: Datasette) -> None:
     page = get(served, "/pack/cards/safety-blood-pressure").text
     assert "&lt;h2" in page
     assert "<h2 id=" not in page
+
+
+def _readme_command() -> list[str]:
+    """The `datasette serve` command exactly as the README gives it (continuation lines joined)."""
+    import shlex
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    start = readme.index("    datasette serve ")
+    lines = []
+    for line in readme[start:].splitlines():
+        lines.append(line.strip().rstrip("\\"))
+        if not line.endswith("\\"):
+            break
+    return shlex.split(" ".join(lines))
+
+
+def test_the_readme_command_refuses_free_sql_and_still_searches(pack_path: Path, tmp_path: Path) -> None:
+    import re
+    import subprocess
+    import sys
+    import urllib.error
+    import urllib.request
+
+    command = _readme_command()
+    assert "default_allow_sql off" in " ".join(command) and "sql_time_limit_ms" in command
+    served = tmp_path / "pack.sqlite"
+    shutil.copy(pack_path, served)
+    args = [a if a != "/srv/ketaref/pack.sqlite" else str(served) for a in command[1:]]
+    args = [
+        str(resources_dir() / "datasette-metadata.json") if a.endswith("datasette-metadata.json") else a for a in args
+    ]
+    host = args.index("--host")
+    args[host + 1] = "127.0.0.1"
+    args[args.index("--port") + 1] = "0"
+    datasette = Path(sys.executable).parent / "datasette"
+    process = subprocess.Popen([str(datasette), *args], stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stderr is not None
+        port = ""
+        for line in process.stderr:
+            found = re.search(r"http://127\.0\.0\.1:(\d+)", line)
+            if found:
+                port = found.group(1)
+                break
+        assert port, "Datasette did not say where it listens"
+        base = f"http://127.0.0.1:{port}"
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"{base}/pack.json?sql=select+1", timeout=10)
+        assert 403 == refused.value.code
+        with urllib.request.urlopen(f"{base}/pack/cards.json?_search=blood&_shape=objects", timeout=10) as page:
+            rows = json.load(page)["rows"]
+        assert "safety-blood-pressure" in [row["id"] for row in rows]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
 from ketaref.gui import settings as S
 from ketaref.gui.dialogs import ClinicDialog, PreferencesDialog
-from ketaref.gui.printing import PacketDialog
+from ketaref.gui.print_dialogs import PacketDialog
 from ketaref.model import Hit
 
 

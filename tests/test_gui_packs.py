@@ -9,13 +9,14 @@ import pytest
 
 from ketaref import __version__
 from ketaref.gui import dialogs
+from ketaref.gui.messages import Messages
 
 
 @pytest.fixture
 def errors(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Messages the window would show in an error dialog (recorded instead of a modal box)."""
+    """Messages the window would show in an error dialog (recorded by its messages instead of a modal box)."""
     shown: list[str] = []
-    monkeypatch.setattr(dialogs, "show_error", lambda _parent, message: shown.append(message))
+    monkeypatch.setattr(Messages, "show_dialog", lambda _self, message: shown.append(message.text))
     return shown
 
 

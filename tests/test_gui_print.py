@@ -8,9 +8,10 @@ import pytest
 from PySide6.QtCore import QItemSelectionModel, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
-from ketaref.gui import dialogs, printing
+from ketaref.gui import dialogs, print_dialogs
 from ketaref.gui import settings as S
 from ketaref.gui.actions import Act
+from ketaref.gui.messages import Messages
 
 handout = pytest.importorskip("ketaref.handout")
 pypdf = pytest.importorskip("pypdf")
@@ -26,6 +27,15 @@ def pdf_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def errors(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What the window says in a dialog (recorded by its messages instead of a modal box)."""
+    shown: list[str] = []
+    monkeypatch.setattr(Messages, "show_dialog", lambda _self, message: shown.append(message.text))
+    return shown
+
+
+@pytest.fixture
+def dialog_errors(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What a dialog of its own says in an error box (recorded instead of a modal box)."""
     shown: list[str] = []
     monkeypatch.setattr(dialogs, "show_error", lambda _parent, message: shown.append(message))
     return shown
@@ -71,8 +81,8 @@ def test_several_selected_results_export_as_one_packet(qtbot, make_window, pdf_p
     selection = panel.list.selectionModel()
     for row in range(panel.model.rowCount()):
         selection.select(panel.model.index(row, 0), QItemSelectionModel.SelectionFlag.Select)
-    assert 2 == len(window.print_targets())
-    window.export_pdf()
+    assert 2 == len(window.printing.targets())
+    window.printing.export_pdf()
     pages, text = pdf_text(pdf_path)
     assert pages >= 2
     assert "IV ketamine dosing" in text and "Blood pressure rise" in text
@@ -81,8 +91,8 @@ def test_several_selected_results_export_as_one_packet(qtbot, make_window, pdf_p
 def test_the_clinic_is_asked_once_and_heads_the_handout(qtbot, make_window, pdf_path: Path, clinic_prompts) -> None:  # type: ignore[no-untyped-def]
     window = make_window()
     window.open_card("handout-after-treatment")
-    window.export_pdf()
-    window.export_pdf()
+    window.printing.export_pdf()
+    window.printing.export_pdf()
     assert [1] == clinic_prompts
     assert "Riverside Clinic" == S.Settings().get(S.CLINIC)
     _pages, text = pdf_text(pdf_path)
@@ -93,13 +103,13 @@ def test_the_clinic_is_asked_once_and_heads_the_handout(qtbot, make_window, pdf_
 def test_packet_dialog_prints_the_ticked_handouts(
     qtbot, make_window, pdf_path: Path, clinic_prompts, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    def exec_(self: printing.PacketDialog) -> int:
+    def exec_(self: print_dialogs.PacketDialog) -> int:
         assert ["handout-after-treatment"] == [self.list.item(n).data(256) for n in range(self.list.count())]
-        self.list.item(0).setCheckState(printing.Qt.CheckState.Checked)
+        self.list.item(0).setCheckState(print_dialogs.Qt.CheckState.Checked)
         self._choose(self.PDF)
         return QDialog.DialogCode.Accepted.value
 
-    monkeypatch.setattr(printing.PacketDialog, "exec", exec_)
+    monkeypatch.setattr(print_dialogs.PacketDialog, "exec", exec_)
     window = make_window()
     window.actions_[Act.PRINT_PACKET].trigger()
     _pages, text = pdf_text(pdf_path)
@@ -110,13 +120,13 @@ def test_a_missing_logo_is_reported_in_plain_words(qtbot, make_window, pdf_path:
     S.Settings().set(S.LOGO, str(tmp_path / "nope.png"))
     window = make_window()
     window.open_card("dose-iv-ketamine")
-    assert window.export_pdf() is None
+    assert window.printing.export_pdf() is None
     assert 1 == len(errors)
     assert "nope.png" in errors[0]
     assert not pdf_path.exists()
 
 
-def test_preferences_will_not_keep_a_logo_that_cannot_be_printed(qtbot, errors, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_preferences_will_not_keep_a_logo_that_cannot_be_printed(qtbot, dialog_errors, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtGui import QColor, QImage
 
     settings = S.Settings()
@@ -127,7 +137,7 @@ def test_preferences_will_not_keep_a_logo_that_cannot_be_printed(qtbot, errors, 
     dialog.logo.setText(str(fake))
     dialog.clinic.setText("Riverside Clinic")
     dialog.accept()
-    assert 1 == len(errors) and "logo.png" in errors[0] and "PNG or JPEG" in errors[0]
+    assert 1 == len(dialog_errors) and "logo.png" in dialog_errors[0] and "PNG or JPEG" in dialog_errors[0]
     assert QDialog.DialogCode.Accepted != dialog.result()
     assert "" == settings.get(S.LOGO) and "" == settings.get(S.CLINIC)  # nothing half-saved
 
@@ -137,7 +147,7 @@ def test_preferences_will_not_keep_a_logo_that_cannot_be_printed(qtbot, errors, 
     assert image.save(str(real))
     dialog.logo.setText(str(real))
     dialog.accept()
-    assert 1 == len(errors)
+    assert 1 == len(dialog_errors)
     assert QDialog.DialogCode.Accepted == dialog.result()
     assert (str(real), "Riverside Clinic") == (settings.get(S.LOGO), settings.get(S.CLINIC))
 

@@ -13,7 +13,8 @@ from packversions import make_pack
 # Loaded only when used: building packs, printing, pack updates, the dialogs.
 HEAVY = (
     "markdown", "sqlite_utils", "textstat", "nh3", "PySide6.QtPrintSupport", "html.parser", "hashlib",
-    "ketaref.updates", "ketaref.gui.update_dialog", "ketaref.gui.dialogs", "ketaref.pack", "ketaref.handout",
+    "ketaref.updates", "ketaref.gui.update_dialog", "ketaref.gui.print_dialogs", "ketaref.gui.dialogs", "ketaref.pack",
+    "ketaref.handout",
 )  # fmt: skip
 
 
@@ -59,10 +60,10 @@ def test_gui_smoke_never_looks_for_pack_updates(
     monkeypatch.setenv("KETAREF_UPDATES", str(folder))
     code = (
         "import sys\n"
-        "from ketaref.gui import update_dialog\n"
+        "from ketaref.gui import update_controller\n"
         "from ketaref.gui.app import run\n"
         "looked = []\n"
-        "update_dialog.UpdateCheck.start = lambda self, *args: looked.append(args) or 0\n"
+        "update_controller.UpdateCheck.start = lambda self, *args: looked.append(args) or 0\n"
         f"status = run({str(pack_path)!r}, smoke=True)\n"
         "print('looked', len(looked))\n"
         "sys.exit(status)\n"
@@ -70,3 +71,82 @@ def test_gui_smoke_never_looks_for_pack_updates(
     done = run(["-c", code], tmp_path)
     assert 0 == done.returncode, done.stderr
     assert "looked 0" == done.stdout.strip().splitlines()[-1]
+
+
+# What showing the window's frame may not wait for: the pack, search, the window's parts and their Qt classes.
+WINDOW_PARTS = (
+    "ketaref.store", "ketaref.search", "ketaref.packchoice", "ketaref.render", "ketaref.gui.window",
+    "ketaref.gui.search_panel", "ketaref.gui.results", "ketaref.gui.card_view", "ketaref.gui.actions",
+    "ketaref.gui.menus", "ketaref.gui.messages", "sqlite3",
+)  # fmt: skip
+
+
+def test_the_window_shows_before_the_pack_and_the_window_parts_load(pack_path: Path, tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from ketaref.gui import app\n"
+        "qt = app.application()\n"
+        f"startup = app.Startup({str(pack_path)!r}, app.Settings({str(tmp_path / 's.ini')!r}))\n"
+        "startup.window.show()\n"
+        "shown = startup.window.isVisible() and startup.window.focusWidget() is startup.frame.edit\n"
+        f"print(shown, sorted(m for m in {WINDOW_PARTS!r} if m in sys.modules))\n"
+        "startup.build()\n"
+        "print(type(startup.window).__name__, startup.window.focusWidget() is startup.window.search_panel.edit)\n"
+        "startup.window.close()\n"
+    )
+    done = run(["-c", code], tmp_path)
+    assert 0 == done.returncode, done.stderr
+    assert ["True []", "MainWindow True"] == done.stdout.strip().splitlines()[-2:]
+
+
+def test_keys_typed_before_the_pack_is_ready_are_searched_once_it_is(qtbot, pack_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from ketaref.gui import app
+    from ketaref.gui.window import MainWindow
+
+    startup = app.Startup(pack_path, app.Settings(tmp_path / "settings.ini"))
+    window = startup.window
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.keyClicks(startup.frame.edit, "blood pre")  # the frame is up; the pack is not open, nor the window built
+    assert not isinstance(window, MainWindow)
+    qtbot.waitUntil(lambda: isinstance(window, MainWindow), timeout=10_000)
+    assert isinstance(window, MainWindow)
+    panel = window.search_panel
+    qtbot.keyClicks(panel.edit, "ssure")  # typing goes on in the same box
+    qtbot.waitUntil(lambda: panel.up_to_date and panel.result is not None and panel.result.query == "blood pressure")
+    assert "blood pressure" == panel.edit.text()
+    assert window.focusWidget() is panel.edit
+    assert "Blood pressure rise" == panel.model.rows[0].label
+
+
+def test_enter_pressed_before_the_window_is_built_opens_the_best_result(qtbot, pack_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    from ketaref.gui import app
+    from ketaref.gui.window import MainWindow
+
+    startup = app.Startup(pack_path, app.Settings(tmp_path / "settings.ini"))
+    window = startup.window
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.keyClicks(startup.frame.edit, "contraindications")
+    qtbot.keyClick(startup.frame.edit, Qt.Key.Key_Return)
+    assert not isinstance(window, MainWindow)
+    qtbot.waitUntil(lambda: isinstance(window, MainWindow) and window.card_view.card is not None, timeout=10_000)
+    assert "Absolute contraindications" == window.card_view.card.title
+
+
+def test_a_window_that_cannot_be_built_ends_with_one_and_says_why(pack_path: Path, tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from ketaref.gui import window\n"
+        "def broken(self, pack, settings=None):\n"
+        "    raise RuntimeError('boom')\n"
+        "window.MainWindow.build = broken\n"
+        "from ketaref.gui.app import run\n"
+        f"sys.exit(run({str(pack_path)!r}, smoke=True))\n"
+    )
+    done = run(["-c", code], tmp_path)
+    assert 1 == done.returncode
+    assert "The window could not be built" in done.stderr
+    assert "RuntimeError: boom" in done.stderr

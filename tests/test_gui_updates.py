@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 import pytest
-from packversions import make_pack
+from packversions import make_pack, version_of
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLabel, QMessageBox
 
@@ -15,8 +15,11 @@ from ketaref.gui import dialogs
 from ketaref.gui import settings as S
 from ketaref.gui.actions import Act
 from ketaref.gui.app import open_window
+from ketaref.gui.messages import Messages
 from ketaref.gui.update_dialog import UpdateDialog
+from ketaref.packchoice import resolve_pack
 from ketaref.store import open_pack
+from ketaref.updates import active_pack
 
 
 @pytest.fixture
@@ -49,10 +52,10 @@ def reviews(monkeypatch: pytest.MonkeyPatch) -> list[UpdateDialog]:
 
 @pytest.fixture
 def told(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Information boxes and error boxes (recorded instead of modal boxes); questions are answered Yes."""
+    """What the window says in information and error boxes (recorded by its messages instead of modal boxes);
+    questions are answered Yes."""
     shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text: shown.append(text))
-    monkeypatch.setattr(dialogs, "show_error", lambda _parent, text: shown.append(text))
+    monkeypatch.setattr(Messages, "show_dialog", lambda _self, message: shown.append(message.text))
     monkeypatch.setattr(QMessageBox, "question", lambda *_args: QMessageBox.StandardButton.Yes)
     return shown
 
@@ -61,7 +64,7 @@ def start(qtbot, path: Path):  # type: ignore[no-untyped-def]
     """Open the window as `ketaref` does and wait for its look for an update to answer."""
     window = open_window(open_pack(path))
     qtbot.addWidget(window)
-    with qtbot.waitSignal(window.update_check.done, timeout=20_000):
+    with qtbot.waitSignal(window.pack_updates.checker.done, timeout=20_000):
         window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     return window
@@ -78,12 +81,18 @@ def trigger(window, act: Act) -> None:  # type: ignore[no-untyped-def]
     window.actions_[act].trigger()
 
 
+def check_now(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """File > Check for pack updates, and wait for the answer."""
+    with qtbot.waitSignal(window.pack_updates.checker.done, timeout=20_000):
+        trigger(window, Act.CHECK_UPDATES)
+
+
 def test_a_newer_pack_is_offered_in_a_banner_and_the_search_box_keeps_focus(
     qtbot, pack_path: Path, newer: Path, reviews: list[UpdateDialog]
 ) -> None:  # type: ignore[no-untyped-def]
     window = open_window(open_pack(pack_path))
     qtbot.addWidget(window)
-    with qtbot.waitSignal(window.update_check.done, timeout=20_000):
+    with qtbot.waitSignal(window.pack_updates.checker.done, timeout=20_000):
         window.activateWindow()
         qtbot.keyClicks(window.search_panel.edit, "blood")  # typing goes on while the folder is looked at
     qtbot.waitUntil(window.isActiveWindow)
@@ -101,8 +110,8 @@ def test_a_banner_shown_later_leaves_the_focus_in_the_search_box(
 ) -> None:  # type: ignore[no-untyped-def]
     window = make_window()
     qtbot.keyClicks(window.search_panel.edit, "ket")
-    with qtbot.waitSignal(window.update_check.done, timeout=20_000):
-        assert window.check_for_update()
+    with qtbot.waitSignal(window.pack_updates.checker.done, timeout=20_000):
+        assert window.pack_updates.check()
     assert window.update_banner.isVisible()
     assert window.search_panel.edit.hasFocus()
     qtbot.keyClicks(window.search_panel.edit, "amine")
@@ -125,6 +134,8 @@ def test_review_installs_the_update_and_switches_the_window_to_it(
     assert pack_path != window.pack.path
     assert "mon-new-checklist" in search(qtbot, window, "new monitoring checklist")
     assert window.statusBar().currentMessage().startswith("Updated to content 1.1")
+    assert window.messages.strip.isVisible()  # confirmed where the user looks, not only in the status bar
+    assert window.messages.strip.message.startswith("Updated to content 1.1")
     assert not window.update_banner.isVisible()
     assert window.actions_[Act.ROLLBACK_PACK].isEnabled()
 
@@ -133,7 +144,7 @@ def test_roll_back_from_the_menu_restores_the_previous_pack(
     qtbot, pack_path: Path, newer: Path, reviews: list[UpdateDialog], told: list[str]
 ) -> None:  # type: ignore[no-untyped-def]
     window = start(qtbot, pack_path)
-    window.review_update()
+    window.pack_updates.review()
     assert "KetaRef — content 1.1" == window.windowTitle()
 
     trigger(window, Act.ROLLBACK_PACK)
@@ -177,7 +188,7 @@ def test_not_now_hides_the_banner_and_the_menu_check_offers_the_update_again(
     assert window.search_panel.edit.hasFocus()
     assert [] == reviews
 
-    with qtbot.waitSignal(window.update_check.done, timeout=20_000):
+    with qtbot.waitSignal(window.pack_updates.checker.done, timeout=20_000):
         trigger(window, Act.CHECK_UPDATES)
 
     assert 1 == len(reviews)  # asked for from the menu: the review opens straight away
@@ -186,7 +197,7 @@ def test_not_now_hides_the_banner_and_the_menu_check_offers_the_update_again(
 
 def test_the_menu_check_says_when_there_is_no_newer_pack(qtbot, pack_path: Path, folder: Path, told: list[str]) -> None:  # type: ignore[no-untyped-def]
     window = start(qtbot, pack_path)
-    with qtbot.waitSignal(window.update_check.done, timeout=20_000):
+    with qtbot.waitSignal(window.pack_updates.checker.done, timeout=20_000):
         trigger(window, Act.CHECK_UPDATES)
     assert ["No newer pack: content 1.0 is the latest."] == told
     assert not window.update_banner.isVisible()
@@ -194,10 +205,10 @@ def test_the_menu_check_says_when_there_is_no_newer_pack(qtbot, pack_path: Path,
 
 def test_the_menu_check_without_a_folder_says_where_to_set_one(qtbot, make_window, told: list[str]) -> None:  # type: ignore[no-untyped-def]
     window = make_window()
-    assert not window.check_for_update(on_demand=True)
+    assert not window.pack_updates.check(on_demand=True)
     assert 1 == len(told)
     assert "File > Preferences" in told[0]
-    assert not window.update_check.busy
+    assert not window.pack_updates.checker.busy
 
 
 def test_the_updates_folder_set_in_preferences_is_looked_at(
@@ -216,7 +227,7 @@ def test_the_updates_folder_set_in_preferences_is_looked_at(
         return QDialog.DialogCode.Accepted.value
 
     monkeypatch.setattr(dialogs.PreferencesDialog, "exec", fill_in)
-    with qtbot.waitSignal(window.update_check.done, timeout=20_000):
+    with qtbot.waitSignal(window.pack_updates.checker.done, timeout=20_000):
         trigger(window, Act.PREFERENCES)
     assert any(note.startswith("Clinic IT puts new packs here") for note in notes)
     assert str(shared) == window.settings.get(S.UPDATES_FOLDER)
@@ -232,7 +243,7 @@ def test_about_tells_what_changed_after_an_update(
     window = start(qtbot, pack_path)
     window.about()
     assert "What changed" not in shown[0][0]
-    window.review_update()
+    window.pack_updates.review()
     window.about()
     text, details = shown[1]
     assert "<b>What changed in this pack:</b>" in text
@@ -256,3 +267,88 @@ def test_long_release_notes_are_cut_short_in_about_and_kept_whole_in_its_details
     assert "card 12" not in text
     assert "... and 18 more line(s) under Show Details." in text
     assert notes == details
+
+
+# Installing over, and rolling back to, the default pack in use (`current`).
+
+
+def test_update_now_installs_the_pack(
+    qtbot, make_window, current: Path, newer: Path, reviews: list[UpdateDialog], told: list[str]
+) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(current)
+    check_now(qtbot, window)
+    installed = active_pack()
+    assert 1 == len(reviews)
+    assert installed is not None
+    assert "1.1" == version_of(installed)
+    assert installed == resolve_pack() == window.pack.path
+    assert [] == told
+
+
+def test_not_now_keeps_the_pack_in_use(
+    qtbot, make_window, current: Path, newer: Path, told: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(UpdateDialog, "exec", lambda _self: QDialog.DialogCode.Rejected.value)
+    window = make_window(current)
+    check_now(qtbot, window)
+    assert active_pack() is None
+    assert current == resolve_pack() == window.pack.path
+    assert [] == told
+
+
+def test_no_newer_pack_shows_nothing(
+    qtbot, make_window, current: Path, folder: Path, reviews: list[UpdateDialog]
+) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(current)
+    with qtbot.waitSignal(window.pack_updates.checker.done, timeout=20_000):
+        assert window.pack_updates.check()
+    assert [] == reviews
+    assert not window.update_banner.isVisible()
+
+
+def test_a_failed_install_is_shown_and_the_pack_in_use_stays(
+    qtbot,
+    make_window,
+    current: Path,
+    newer: Path,
+    reviews: list[UpdateDialog],
+    told: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(current)
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the data folder should be", "utf-8")
+    monkeypatch.setenv("KETAREF_DATA_DIR", str(blocked))
+    check_now(qtbot, window)
+    assert 1 == len(reviews)
+    assert 1 == len(told)
+    assert "the current pack stays in use" in told[0]
+    assert current == resolve_pack() == window.pack.path
+
+
+def test_rollback_asks_then_goes_back(
+    qtbot, make_window, current: Path, newer: Path, reviews: list[UpdateDialog], monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(current)
+    check_now(qtbot, window)
+    questions: list[str] = []
+
+    def ask(_parent: object, _title: str, text: str) -> QMessageBox.StandardButton:
+        questions.append(text)
+        return QMessageBox.StandardButton.No if len(questions) == 1 else QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", ask)
+    trigger(window, Act.ROLLBACK_PACK)  # "No" changes nothing
+    assert "1.1" == version_of(resolve_pack())
+    assert "KetaRef — content 1.1" == window.windowTitle()
+    trigger(window, Act.ROLLBACK_PACK)
+    assert "1.0" == version_of(window.pack.path)
+    assert "content version 1.0" in questions[0]
+
+
+def test_rollback_with_nothing_to_go_back_to_says_so(qtbot, make_window, told: list[str]) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    assert not window.actions_[Act.ROLLBACK_PACK].isEnabled()
+    window.pack_updates.rollback()
+    assert ["There is no previous pack to go back to."] == told

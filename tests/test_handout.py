@@ -131,7 +131,8 @@ def test_large_print_enlarges_the_clinic_phone_and_page_footer_of_handouts_only(
 
 def test_the_cli_says_when_large_print_left_a_clinician_sheet_alone(shipped_pack_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "mixed.pdf"
-    result = handout(["handout-after-treatment", "dose-esketamine", "-o", str(out), "--large-print"], shipped_pack_path)
+    args = ["handout-after-treatment", "dose-esketamine", "-o", str(out), "--large-print", "--no-clinic"]
+    result = handout(args, shipped_pack_path)
     assert 0 == result.exit_code, result.output
     assert "Large print is for patient handouts: dose-esketamine printed at the normal size." in result.output
 
@@ -152,7 +153,8 @@ def test_paper_size_letter_and_a4(shipped_pack_path: Path, tmp_path: Path) -> No
     sizes = {}
     for paper in ("letter", "a4"):
         out = tmp_path / f"{paper}.pdf"
-        assert 0 == handout(["handout-is-it-right", "-o", str(out), "--paper", paper], shipped_pack_path).exit_code
+        args = ["handout-is-it-right", "-o", str(out), "--paper", paper, "--no-clinic"]
+        assert 0 == handout(args, shipped_pack_path).exit_code
         box = PdfReader(str(out)).pages[0].mediabox
         sizes[paper] = (round(float(box.width)), round(float(box.height)))
     assert (612, 792) == sizes["letter"]
@@ -196,7 +198,8 @@ def test_a_mistyped_id_suggests_the_card(shipped_pack_path: Path, tmp_path: Path
 
 
 def test_an_unwritable_output_path_is_a_clear_error(shipped_pack_path: Path, tmp_path: Path) -> None:
-    result = handout(["handout-side-effects", "-o", str(tmp_path / "missing" / "dir" / "x.pdf")], shipped_pack_path)
+    out = tmp_path / "missing" / "dir" / "x.pdf"
+    result = handout(["handout-side-effects", "-o", str(out), "--phone", "1"], shipped_pack_path)
     assert 1 == result.exit_code
     assert "Cannot write" in result.output
     assert "Traceback" not in result.output
@@ -277,7 +280,8 @@ def test_the_command_works_with_no_display(shipped_pack_path: Path, tmp_path: Pa
     out = tmp_path / "headless.pdf"
     ketaref = Path(sys.executable).parent / "ketaref"
     done = subprocess.run(
-        [str(ketaref), "--pack", str(shipped_pack_path), "handout", "handout-infusion-day", "-o", str(out)],
+        [str(ketaref), "--pack", str(shipped_pack_path), "handout", "handout-infusion-day", "-o", str(out)]
+        + ["--no-clinic"],
         env=env,
         capture_output=True,
         text=True,
@@ -488,14 +492,15 @@ def test_to_save_a_page_a_short_list_may_split_but_keeps_two_items_on_each_page(
 
     from PySide6.QtGui import QPdfWriter
 
-    from ketaref.handout import _document, _Job, _Page, ensure_app, page_layout
+    from ketaref.handout import ensure_app, page_layout
+    from ketaref.handout.layout import Job, Page, lay_out
 
     ensure_app()
     options = PrintOptions()
     writer = QPdfWriter(str(tmp_path / "relaxed.pdf"))
     writer.setResolution(300)
     writer.setPageLayout(page_layout(options))
-    page = _Page(writer)
+    page = Page(writer)
     items = "".join(f"<li>Point {n} to keep in mind.</li>" for n in range(1, 7))
     paragraph = "<p>" + "Some words that fill the page. " * 10 + "</p>"
     split = 0
@@ -503,7 +508,7 @@ def test_to_save_a_page_a_short_list_may_split_but_keeps_two_items_on_each_page(
         body = f'<p style="margin-top: {nudge}px">The first line.</p>' + paragraph * 6 + f"<ul>{items}</ul>"
         card = dataclasses.replace(shipped_pack.card("handout-about-ketamine"), body_html=body)
         for relaxed in (False, True):
-            doc = _document(_Job(card, {}, options, writer, page), 12.0, 1.0, relaxed)
+            doc = lay_out(Job(card, {}, options, writer, page), 12.0, 1.0, relaxed)
             block = doc.begin()
             while block.textList() is None:
                 block = block.next()
@@ -517,3 +522,46 @@ def test_to_save_a_page_a_short_list_may_split_but_keeps_two_items_on_each_page(
                 assert min(pages.count(p) for p in set(pages)) >= 2, (nudge, pages)
     del writer
     assert split, "the relaxed layout never split the list"
+
+
+def test_a_pagination_that_does_not_settle_says_so_in_the_log_and_still_prints(
+    shipped_pack, tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    # Each pass places one more break; a sheet that still wants one after the last pass used to print unsettled
+    # without a word. Many short sections leave some heading at a page foot, so this sheet needs a few passes.
+    import dataclasses
+
+    from ketaref.handout import layout
+
+    paragraph = "<p>" + "Some words that fill the page. " * 8 + "</p>"
+    body = "".join(f"<h2>Section {n}</h2>{paragraph}" for n in range(1, 41))
+    card = dataclasses.replace(shipped_pack.card("handout-about-ketamine"), id="handout-many-sections", body_html=body)
+    with caplog.at_level("WARNING", logger="ketaref.handout"):
+        settled = write_pdf([card], tmp_path / "settled.pdf", PrintOptions(), {})
+    assert [] == [r for r in caplog.records if r.levelname == "WARNING"]  # enough passes: no word
+    monkeypatch.setattr(layout, "MAX_PASSES", 2)
+    with caplog.at_level("WARNING", logger="ketaref.handout"):
+        unsettled = write_pdf([card], tmp_path / "unsettled.pdf", PrintOptions(), {})
+    [warning] = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert "handout-many-sections" in warning.getMessage() and "2 passes" in warning.getMessage()
+    assert settled >= unsettled > 1 and (tmp_path / "unsettled.pdf").is_file()  # the sheet still prints
+
+
+def test_a_resources_folder_without_stylesheets_still_prints_styled_pages(
+    shipped_pack, source_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    # The print stylesheet is a resource file (resources/styles/print.css); a folder of cards named in
+    # KETAREF_RESOURCES has none, and the bundled one is used: the same pages as without the override.
+    from ketaref import stylesheets
+
+    card, titles = shipped_pack.card("handout-about-ketamine"), shipped_pack.titles()
+    bundled = write_pdf([card], tmp_path / "bundled.pdf", PrintOptions(large_print=True), titles)
+    monkeypatch.setenv("KETAREF_RESOURCES", str(source_dir))
+    stylesheets._template.cache_clear()
+    try:
+        overridden = write_pdf([card], tmp_path / "overridden.pdf", PrintOptions(large_print=True), titles)
+    finally:
+        stylesheets._template.cache_clear()
+    assert not (source_dir / "styles").exists()
+    assert bundled == overridden
+    assert pdf_pages(tmp_path / "bundled.pdf") == pdf_pages(tmp_path / "overridden.pdf")

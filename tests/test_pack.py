@@ -252,3 +252,73 @@ def test_a_pack_with_no_links_and_no_synonyms_opens(source_dir: Path, tmp_path: 
     with open_pack(out) as pack:
         assert 4 == pack.info()["cards"]
         assert pack.search("blood").results
+
+
+HARD_HANDOUT = (
+    "Pharmacokinetic considerations necessitate comprehensive individualised evaluation of hepatic "
+    "metabolism, particularly regarding concomitant administration of cytochrome inhibitors."
+)
+
+
+def test_every_build_refuses_a_hard_handout_the_same_way(
+    source_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from ketaref.cli import main
+    from ketaref.packchoice import default_pack
+    from ketaref.paths import cached_pack
+
+    monkeypatch.chdir(source_dir)
+    write_card(source_dir, "handout-hard", "handouts", audience="patient", body=HARD_HANDOUT)
+    out = tmp_path / "p.sqlite"
+    with pytest.raises(CardError) as raised:
+        build(source_dir, out)
+    expected = [str(p) for p in raised.value.problems if not p.warning]
+    assert 1 == len(expected) and expected[0].startswith("cards/handouts/handout-hard.md:1: reading grade ")
+
+    def refused(args: list[str]) -> list[str]:
+        result = CliRunner().invoke(main, args)
+        assert 1 == result.exit_code, result.output
+        return [line for line in result.stderr.splitlines() if line in expected]
+
+    assert expected == refused(["pack", "--source", ".", "--output", str(out)])
+    assert expected == refused(["lint", "--source", "."])
+    # The first run's default pack, built from resources with the same handout, is refused alike.
+    monkeypatch.setenv("KETAREF_RESOURCES", str(source_dir))
+    with pytest.raises(CardError) as first_run:
+        default_pack()
+    assert expected == [str(p) for p in first_run.value.problems if not p.warning]
+    assert expected == refused(["info"])
+    assert not out.exists()
+    assert not cached_pack().exists()
+
+
+def test_a_build_on_every_core_writes_the_same_pack(
+    source_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ketaref.pack
+    from ketaref.grades import GRADES_FILE
+    from ketaref.paths import user_dir
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    write_card(source_dir, "handout-rest", "handouts", audience="patient", body="Rest at home. Drink water.")
+    build(source_dir, tmp_path / "one.sqlite")
+    started: list[tuple[int, bool]] = []
+    real_start = ketaref.pack.Workers._start
+
+    def start(self: ketaref.pack.Workers, items: int, least: int) -> bool:
+        started.append((items, real_start(self, items, least)))
+        return started[-1][1]
+
+    monkeypatch.setattr(ketaref.pack, "FORK_FROM", 1)
+    monkeypatch.setattr(ketaref.pack, "SPAWN_FROM", 1)
+    monkeypatch.setattr(ketaref.pack.Workers, "count", staticmethod(lambda: 2))
+    monkeypatch.setattr(ketaref.pack.Workers, "_start", start)
+    (user_dir("cache") / GRADES_FILE).unlink()  # the grades are computed again too
+    build(source_dir, tmp_path / "many.sqlite")
+    # Parsing 5 files, rendering 5 cards and grading 2 handouts' body and summary, each on the workers ...
+    assert [(5, True), (5, True), (4, True)] == started
+    with closing(sqlite3.connect(tmp_path / "one.sqlite")) as one:
+        with closing(sqlite3.connect(tmp_path / "many.sqlite")) as many:
+            assert list(one.iterdump()) == list(many.iterdump())  # ... with the same pack as on one process

@@ -87,7 +87,9 @@ def test_plain_text_ends_each_block_as_a_sentence() -> None:
 
 
 def test_plain_text_of_tick_boxes_and_tables_with_each_cell_under_its_column_heading() -> None:
-    text = html_to_text(render("- [ ] Consent signed\n\n| Dose | Time |\n|---|---|\n| 0.5 mg/kg | 40 min |\n| - | 1 h |"))
+    text = html_to_text(
+        render("- [ ] Consent signed\n\n| Dose | Time |\n|---|---|\n| 0.5 mg/kg | 40 min |\n| - | 1 h |")
+    )
     assert "Consent signed.\nDose: 0.5 mg/kg.\nTime: 40 min.\nTime: 1 h." == text
 
 
@@ -189,3 +191,23 @@ def test_printed_handout_has_no_sources_or_related_cards() -> None:
 def test_printed_clinician_card_keeps_its_sources() -> None:
     card = make_card(audience="clinician", category="dosing")
     assert "Leaflet. 2025." in card_document(card, TITLES, print_mode=True)
+
+
+def test_category_audience_and_review_date_are_on_the_line_under_the_title() -> None:
+    document = card_document(make_card(), TITLES)
+    title, meta = document.splitlines()[:2]
+    assert title.startswith('<h1 class="title">')
+    assert '<p class="meta">Patient handouts &middot; Patient handout &middot; Last reviewed 2026-11-20</p>' == meta
+    clinician = card_document(make_card(audience="clinician", category="dosing"), TITLES).splitlines()[1]
+    assert "Dosing &middot; For clinicians &middot; Last reviewed 2026-11-20" in clinician
+    printed = card_document(make_card(audience="clinician", category="dosing"), TITLES, print_mode=True)
+    assert '<p class="meta">Dosing</p>' in printed  # on paper each page's footer carries the date
+
+
+def test_greater_or_equal_signs_are_typeset_in_text_but_not_in_tags() -> None:
+    body = '<p>eGFR &gt;= 30 and age &lt;= 65</p><p><a href="https://x.org/?a>=1">x &gt;= y</a></p>'
+    document = card_document(make_card(body_html=body, summary="Keep SBP >= 100 and <= 160."), TITLES)
+    assert "eGFR \u2265 30 and age \u2264 65" in document
+    assert "Keep SBP \u2265 100 and \u2264 160." in document
+    assert 'href="https://x.org/?a>=1"' in document
+    assert "x \u2265 y" in document

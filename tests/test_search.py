@@ -236,7 +236,7 @@ def test_typo_is_corrected_and_says_so(pack: Pack) -> None:
 def test_a_correction_names_only_the_words_that_matched_nothing(pack: Pack) -> None:
     found = pack.search("bloood pressure")
     assert "blood pressure" == found.corrected_query
-    assert "bloood" == found.unmatched  # "pressure" did match: the notice must not say it did not
+    assert "bloood" == found.replaced  # "pressure" did match: the notice must not say it did not
 
 
 def test_known_words_are_not_corrected(pack: Pack) -> None:
@@ -425,8 +425,8 @@ def test_asking_for_a_handout_on_the_shipped_pack_gives_it_first(shipped_pack, q
         "NNT",  # an abbreviation the pack does not hold: not "not"
         "clozapine",  # three edits from "cocaine": one drug name must never turn into another
         "propofol",  # two edits from "protocol": too many for an 8-letter word
-        "weed",  # four letters: only a swap is a typo ("week" is another word)
-        "COPD",  # not "copy"
+        "weel",  # four letters: only a swap is a typo ("week" and "well" are other words)
+        "GERD",  # an abbreviation the pack does not hold (COPD, once the example here, is now in the cards)
     ],
 )
 def test_a_word_far_from_any_indexed_word_is_not_corrected(shipped_pack, typed: str) -> None:  # type: ignore[no-untyped-def]
@@ -451,13 +451,14 @@ def test_two_letters_typed_the_wrong_way_round_are_corrected(shipped_pack, typed
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [
-        ("under the tongue", "dose-other-routes"),  # a synonym phrase holding a stopword: sublingual
-        ("nil by mouth", "dose-esketamine"),
-        ("fasting", "dose-esketamine"),  # a phrase of its own: not the prefix "fast" of "fast-acting"
+        ("under the tongue", {"dose-other-routes"}),  # a synonym phrase holding a stopword: sublingual
+        ("nil by mouth", {"dose-esketamine", "dose-iv-ketamine"}),  # both dosing cards give the fasting times
+        # a phrase of its own: not the prefix "fast" of "fast-acting" or "fast heart rate"
+        ("fasting", {"dose-esketamine", "dose-iv-ketamine"}),
     ],
 )
-def test_synonym_phrases_find_their_card_first(shipped_pack, typed: str, expected: str) -> None:  # type: ignore[no-untyped-def]
-    assert expected == shipped_pack.search(typed).results[0].id
+def test_synonym_phrases_find_their_card_first(shipped_pack, typed: str, expected: set[str]) -> None:  # type: ignore[no-untyped-def]
+    assert shipped_pack.search(typed).results[0].id in expected
 
 
 def test_among_title_matches_clinician_cards_come_before_handouts(shipped_pack) -> None:  # type: ignore[no-untyped-def]
@@ -468,4 +469,7 @@ def test_among_title_matches_clinician_cards_come_before_handouts(shipped_pack) 
 
 def test_a_title_with_the_words_as_typed_beats_one_with_a_synonym(shipped_pack) -> None:  # type: ignore[no-untyped-def]
     # "nasal spray" is in the spray handout's title; the other-routes card's title only has its synonym "intranasal"
-    assert "handout-esketamine-spray" == shipped_pack.search("nasal spray").results[0].id
+    found = [h for h in shipped_pack.search("nasal spray").results]
+    assert "nasal spray" in found[0].title.lower(), found[0].id
+    order = [h.id for h in found]
+    assert order.index("handout-esketamine-spray") < order.index("dose-other-routes"), order

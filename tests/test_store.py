@@ -76,6 +76,21 @@ def test_browse_lists_cards_in_category_order(pack: Pack) -> None:
     assert ["handout-after-treatment"] == [h.id for h in pack.browse(audience="patient")]
 
 
+def test_every_snippet_is_escaped_html(source_dir: Path, tmp_path: Path) -> None:
+    from cardtext import write_card
+
+    from ketaref.pack import build
+
+    summary = "Keep systolic BP < 180 & diastolic < 110 before a session."
+    write_card(source_dir, "safety-bp-limits", "safety", title="BP limits", summary=summary, body="Recheck at 40 min.")
+    build(source_dir, tmp_path / "p.sqlite")
+    escaped = "Keep systolic BP &lt; 180 &amp; diastolic &lt; 110 before a session."
+    with open_pack(tmp_path / "p.sqlite") as pack:
+        assert escaped == next(h.snippet for h in pack.browse() if h.id == "safety-bp-limits")
+        marked = next(h.snippet for h in pack.search("systolic").results if h.id == "safety-bp-limits")
+        assert "Keep <mark>systolic</mark> BP &lt; 180 &amp; diastolic &lt; 110" in marked
+
+
 def test_opening_and_searching_does_not_change_the_file(pack_path: Path) -> None:
     before = pack_path.read_bytes()
     with open_pack(pack_path) as opened:

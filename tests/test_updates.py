@@ -14,8 +14,8 @@ from packversions import make_pack, make_source, version_of
 
 from ketaref import updates
 from ketaref.cli import main
-from ketaref.defaults import resolve_pack
 from ketaref.errors import UpdateError
+from ketaref.packchoice import resolve_pack
 from ketaref.store import open_pack
 from ketaref.updates import (
     active_pack,

@@ -1,42 +1,70 @@
-"""Application set-up (logging, exception hook, Qt messages), run(pack_path) and the --smoke check."""
+"""Application set-up (logging, exception hook, Qt messages), run(pack_path) and the --smoke check.
+
+Start-up shows the window's frame first (gui/frame.py: menus, the search box focused, empty panes) with nothing
+but Qt and the settings imported, and builds the window onto it from the event loop just after the frame's
+first paint: logging, the pack, the search thread, the actions and the card view (see Startup). What is typed
+meanwhile stays in the search box and is searched as soon as the pack is open.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
 import sys
+from collections.abc import Callable
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMessageLogContext, QObject, QTimer, QtMsgType, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QObject, QTimer, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication, QMainWindow
 
 from .. import __version__
-from ..defaults import resolve_pack
-from ..errors import KetarefError
 from ..paths import user_dir
-from ..store import Pack, open_pack
+from .frame import Frame
 from .settings import Settings
-from .window import MainWindow
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QMessageLogContext, QtMsgType
+
+    from ..store import Pack
+    from .window import MainWindow
 
 log = logging.getLogger(__name__)
 
 SMOKE_QUERY = "ketamine"
 SMOKE_TIMEOUT_MS = 30_000
-_QT_LEVELS = {
-    QtMsgType.QtDebugMsg: logging.DEBUG,
-    QtMsgType.QtInfoMsg: logging.INFO,
-    QtMsgType.QtWarningMsg: logging.WARNING,
-    QtMsgType.QtCriticalMsg: logging.ERROR,
-    QtMsgType.QtFatalMsg: logging.CRITICAL,
-}
+# The window is built this long after start at the latest, should no paint come first (a minimized start).
+BUILD_LATEST_MS = 500
+_QT_LEVELS: dict[QtMsgType, int] = {}
+# What the window is made of, imported one by one after the frame's first paint (the window module imports
+# them all anyway; this order only splits the wait into steps of a few tens of milliseconds).
+PARTS = ("ketaref.store", "ketaref.packchoice", "ketaref.gui.results", "ketaref.gui.messages",
+         "ketaref.gui.card_view", "ketaref.gui.search_panel", "ketaref.gui.actions", "ketaref.gui.menus",
+         "ketaref.gui.print_controller", "ketaref.gui.update_controller", "ketaref.gui.window")  # fmt: skip
 
 
 # Qt messages that say nothing to a user (the offscreen platform's own notice).
 _QT_NOISE = ("propagateSizeHints",)
 
 
+def _qt_level(kind: QtMsgType) -> int:
+    if not _QT_LEVELS:  # built on the first message: touching QtMsgType makes PySide build all of QtCore's enums
+        from PySide6.QtCore import QtMsgType
+
+        _QT_LEVELS.update(
+            {
+                QtMsgType.QtDebugMsg: logging.DEBUG,
+                QtMsgType.QtInfoMsg: logging.INFO,
+                QtMsgType.QtWarningMsg: logging.WARNING,
+                QtMsgType.QtCriticalMsg: logging.ERROR,
+                QtMsgType.QtFatalMsg: logging.CRITICAL,
+            }
+        )
+    return _QT_LEVELS.get(kind, logging.WARNING)
+
+
 def _qt_message(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
-    level = logging.DEBUG if any(noise in message for noise in _QT_NOISE) else _QT_LEVELS.get(kind, logging.WARNING)
+    level = logging.DEBUG if any(noise in message for noise in _QT_NOISE) else _qt_level(kind)
     logging.getLogger("qt").log(level, "%s", message)
 
 
@@ -46,10 +74,12 @@ def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType
         sys.__excepthook__(kind, exc, tb)
         return
     log.critical("Unexpected error; KetaRef carries on", exc_info=(kind, exc, tb))
+    from .messages import LONGER, Level
+    from .window import MainWindow
+
     for widget in QApplication.topLevelWidgets():
-        bar = getattr(widget, "statusBar", None)
-        if callable(bar) and widget.isVisible():
-            bar().showMessage(f"Unexpected error ({kind.__name__}); details are in the log.", 10000)
+        if isinstance(widget, MainWindow) and widget.isVisible():
+            widget.tell(f"Unexpected error ({kind.__name__}); details are in the log.", Level.WARNING, LONGER)
 
 
 def _setup_logging() -> None:
@@ -91,54 +121,158 @@ def run(pack_path: str | os.PathLike[str] | None = None, smoke: bool = False) ->
         and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     ):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    _setup_logging()
-    qInstallMessageHandler(_qt_message)
-    sys.excepthook = _excepthook
-    app = application()
+    from .display import display_problem
 
-    try:
-        pack = open_pack(resolve_pack(pack_path, notice=log.info))
-    except KetarefError as exc:
-        for problem in getattr(exc, "problems", []):
-            log.error("%s", problem)
-        log.error("%s", exc)
-        if not smoke:
-            QMessageBox.critical(None, "KetaRef", str(exc))
+    problem = display_problem()
+    if problem:  # before Qt, which would abort with advice about reinstalling it
+        sys.stderr.write(problem + "\n")
         return 1
+    qInstallMessageHandler(_qt_message)
+    app = application()
     if smoke:  # throwaway settings, so a check leaves the user's history and bookmarks alone
         scratch = user_dir("cache") / "smoke-settings.ini"
         scratch.unlink(missing_ok=True)
-        window = MainWindow(pack, Settings(scratch))
-        window.show()
-        return Smoke(window).run(app)
-    open_window(pack)
-    return app.exec()
+        settings = Settings(scratch)
+    else:
+        settings = Settings()
+    startup = Startup(pack_path, settings, smoke)
+    startup.window.show()
+    code = app.exec()
+    return startup.code if startup.code is not None else code
 
 
 def open_window(pack: Pack, settings: Settings | None = None) -> MainWindow:
     """Show the window on a pack, then look for a pack update once the event loop runs (never in the way of typing)."""
+    from .window import MainWindow
+
     window = MainWindow(pack, settings)
     window.show()
-    QTimer.singleShot(0, window, window.check_for_update)
+    QTimer.singleShot(0, window, window.pack_updates.check)
     return window
+
+
+class _Unbuilt(QMainWindow):
+    """The window before MainWindow.build: a plain QMainWindow with the frame on it (see Startup)."""
+
+
+class Startup(QObject):
+    """The window's frame, shown at once; the window built onto it after the frame's first paint.
+
+    The frame's window becomes the MainWindow (its class is set once the window module is imported, then
+    MainWindow.build runs on it): the window the user sees, its place on the screen and its keyboard focus stay
+    the same, and the window module with all it imports (about as long as Qt's own start) waits until the frame
+    is on screen."""
+
+    def __init__(self, pack_path: str | os.PathLike[str] | None, settings: Settings, smoke: bool = False) -> None:
+        super().__init__()
+        self.pack_path, self.settings, self.smoke = pack_path, settings, smoke
+        self.code: int | None = None  # set when start-up itself ends the program (a bad pack, the smoke check)
+        self.window: QMainWindow = _Unbuilt()
+        self.setParent(self.window)
+        self.frame = Frame(self.window, settings, self._painted)
+        self._loading = self._built = False
+        QTimer.singleShot(BUILD_LATEST_MS, self._load)
+
+    def _painted(self) -> None:
+        QTimer.singleShot(0, self._load)  # after this frame is flushed to the screen
+
+    def _load(self) -> None:
+        """Import what the window is made of, then build it from the event loop: keys typed meanwhile show in
+        the frame's search box at once (the import is most of the wait)."""
+        if self._loading:
+            return
+        self._loading = True
+        _setup_logging()
+        sys.excepthook = _excepthook
+        self._import_next(list(PARTS))
+
+    def _import_next(self, names: list[str]) -> None:
+        """One module at a time, the event loop in between (a key typed shows in the box at once)."""
+        if self._built:
+            return
+        if not names:
+            self.build()
+            return
+        import importlib
+
+        importlib.import_module(names.pop(0))
+        QTimer.singleShot(0, self, lambda: self._import_next(names))
+
+    def build(self) -> MainWindow | None:
+        """Open the pack and build the window onto the frame (once); on a bad pack, say so and end with code 1."""
+        if self._built:
+            return None
+        self._loading = self._built = True
+        if sys.excepthook is not _excepthook:  # built straight away, not through _load
+            _setup_logging()
+            sys.excepthook = _excepthook
+        from ..errors import KetarefError
+        from ..packchoice import resolve_pack
+        from ..store import open_pack
+
+        try:
+            pack = open_pack(resolve_pack(self.pack_path, notice=log.info))
+        except KetarefError as exc:
+            for problem in getattr(exc, "problems", []):
+                log.error("%s", problem)
+            log.error("%s", exc)
+            if not self.smoke:
+                from PySide6.QtWidgets import QMessageBox
+
+                QMessageBox.critical(self.window, "KetaRef", str(exc))
+            self._end(1)
+            return None
+        from .window import MainWindow
+
+        window = self.window
+        window.__class__ = MainWindow  # the same Qt window, now with MainWindow's methods
+        assert isinstance(window, MainWindow)
+        try:
+            window.build(pack, self.settings)
+        except Exception:  # a bug: the half-built window cannot carry on (MainWindow(pack) would have raised)
+            log.critical("The window could not be built", exc_info=True)
+            pack.close()
+            self._end(1)
+            return None
+        if self.frame.hand_over(window.search_panel.edit):
+            window.search_panel.open_current()  # Enter pressed before: the best result, once it is there
+        QTimer.singleShot(0, window, lambda: self._remember_panes(window))
+        if self.smoke:
+            Smoke(window, self._end).start()
+        else:
+            QTimer.singleShot(0, window, window.pack_updates.check)
+        return window
+
+    def _remember_panes(self, window: MainWindow) -> None:
+        """Where the panes start below the menus and toolbar, for the next start's frame (see frame.PANES_TOP)."""
+        from PySide6.QtCore import QPoint
+
+        from .frame import PANES_TOP
+
+        top = window.splitter.mapTo(window, QPoint(0, 0)).y()
+        if top != self.settings.get(PANES_TOP):
+            self.settings.set(PANES_TOP, top)
+
+    def _end(self, code: int) -> None:
+        self.code = code
+        self.window.close()
+        QApplication.exit(code)
 
 
 class Smoke(QObject):
     """Search, open the first result, close: exit code 0 when every step worked."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: MainWindow, end: Callable[[int], None]) -> None:
         super().__init__(window)
         self.window = window
-        self.code = 1
+        self.end = end
 
-    def run(self, app: QApplication) -> int:
-        """Drive the window from the event loop and return the exit code."""
+    def start(self) -> None:
+        """Drive the window from the event loop; end(code) is called when done."""
         panel = self.window.search_panel
         panel.results_shown.connect(self._results)
-        QTimer.singleShot(0, lambda: panel.edit.setText(SMOKE_QUERY))
-        QTimer.singleShot(SMOKE_TIMEOUT_MS, lambda: self._finish(f"no results within {SMOKE_TIMEOUT_MS} ms"))
-        app.exec()
-        return self.code
+        QTimer.singleShot(0, self, lambda: panel.edit.setText(SMOKE_QUERY))
+        QTimer.singleShot(SMOKE_TIMEOUT_MS, self, lambda: self._finish(f"no results within {SMOKE_TIMEOUT_MS} ms"))
 
     def _results(self, _seq: int) -> None:
         panel = self.window.search_panel
@@ -153,11 +287,9 @@ class Smoke(QObject):
             self._finish("the first result did not open")
             return
         log.info("Smoke check passed: %d results, opened %s", len(panel.model.rows), card.id)
-        self.code = 0
         self._finish("")
 
     def _finish(self, problem: str) -> None:
         if problem:
             log.error("Smoke check failed: %s", problem)
-        self.window.close()
-        QApplication.quit()
+        self.end(1 if problem else 0)

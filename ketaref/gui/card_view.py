@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QRegularExpression,
+    QSize,
+    Qt,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import QDesktopServices, QFont, QPalette, QResizeEvent, QTextCursor
 from PySide6.QtWidgets import (
     QHeaderView,
@@ -21,7 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..model import Card
+from .. import stylesheets
+from ..model import Card, SearchResult
 from ..render import card_document
 from .find_bar import FindBar
 from .outline import outline
@@ -47,24 +60,8 @@ def stylesheet(palette: QPalette) -> str:
     muted = mix(text, base, 0.35).name()
     rule = mix(text, base, 0.7).name()
     tint = mix(base, palette.color(QPalette.ColorRole.Highlight), 0.16).name()
-    return f"""
-        h1 {{ font-size: x-large; margin-bottom: 2px; }}
-        h2 {{ font-size: large; margin-top: 16px; margin-bottom: 4px; }}
-        h3 {{ font-size: medium; margin-top: 12px; margin-bottom: 2px; }}
-        p.meta {{ color: {muted}; margin-top: 0px; }}
-        table.summary {{ background-color: {tint}; border-style: solid; border-width: 1px; border-color: {rule};
-                         margin-top: 6px; margin-bottom: 0px; }}
-        table.summary td {{ background-color: {tint}; border-width: 0px; }}
-        table {{ border-collapse: collapse; border-style: solid; border-width: 1px; border-color: {rule};
-                 margin-top: 6px; margin-bottom: 6px; }}
-        th {{ background-color: {tint}; padding: 3px 6px; border: 1px solid {rule}; }}
-        td {{ padding: 3px 6px; border: 1px solid {rule}; }}
-        p.gap {{ margin-top: 0px; margin-bottom: 0px; font-size: 4pt; }}
-        li {{ margin-bottom: 2px; }}
-        ul.tasks {{ list-style-type: none; }}
-        p.reviewed {{ color: {muted}; margin-top: 14px; }}
-        span.due, p.due {{ font-weight: bold; color: {text.name()}; }}
-    """
+    colours = {"text": text.name(), "muted": muted, "rule": rule, "tint": tint}
+    return stylesheets.stylesheet("screen", lambda name, _factor: colours[name])  # resources/styles/screen.css
 
 
 class _WrappingDelegate(QStyledItemDelegate):
@@ -120,6 +117,10 @@ class CardView(QWidget):
         self._titles: Mapping[str, str] = {}
         self._zoom = 0
         self._find_text = ""
+        # The search's words marked in a card opened from the results: the find bar's text while they are marked,
+        # and the expression that finds them (each word start, synonyms too).
+        self._words_text = ""
+        self._words = QRegularExpression()
         self.browser = QTextBrowser()
         self.browser.setOpenLinks(False)
         self.browser.setOpenExternalLinks(False)
@@ -158,6 +159,7 @@ class CardView(QWidget):
         """Show a card from its top, or (resume, for Back and Forward) where it was left in this session."""
         if self.card is not None:
             self._left_at[self.card.id] = self.top_position()
+        self._unmark_words()
         self.card = card
         self._titles = titles
         self._render()
@@ -282,16 +284,43 @@ class CardView(QWidget):
         self.find_text(self.find_bar.edit.text(), -1 if backward else 1)
 
     def matches(self, text: str) -> list[QTextCursor]:
-        """Every case-insensitive match of text in the card, in order."""
+        """Every case-insensitive match of text in the card, in order (of the search's words while they are
+        marked and text is theirs)."""
         found: list[QTextCursor] = []
         if not text:
             return found
         document = self.browser.document()
-        cursor = document.find(text, 0)
+        what: str | QRegularExpression = self._words if self._words_text and text == self._words_text else text
+        cursor = document.find(what, 0)
         while not cursor.isNull():
             found.append(cursor)
-            cursor = document.find(text, cursor)
+            cursor = document.find(what, cursor)
         return found
+
+    def mark_words(self, result: SearchResult | None, card_id: str) -> int:
+        """Mark the search's words in the card just opened from its results, as Find in card does, and scroll to
+        the first; F3 and Shift+F3 move through them, Esc or typing in the find bar ends it. The match count."""
+        if result is None or not result.terms or self.card is None or self.card.id != card_id:
+            return 0
+        pattern = r"\b(?:" + "|".join(re.escape(term) for term in result.terms) + r")\w*"
+        self._words = QRegularExpression(pattern, QRegularExpression.PatternOption.CaseInsensitiveOption)
+        self._words_text = result.corrected_query or result.query.strip()
+        self.find_bar.edit.blockSignals(True)
+        self.find_bar.edit.setText(self._words_text)
+        self.find_bar.edit.blockSignals(False)
+        self.find_bar.show()
+        return self.find_text(self._words_text, 0)[1]
+
+    def _unmark_words(self) -> None:
+        """Another card: the search's words are no longer marked (a text typed into the find bar stays)."""
+        if self._words_text and self.find_bar.edit.text() == self._words_text:
+            self.find_bar.edit.blockSignals(True)
+            self.find_bar.edit.clear()
+            self.find_bar.edit.blockSignals(False)
+            self.find_bar.hide()
+            self.find_bar.set_count(0, 0)
+            self.browser.setExtraSelections([])
+        self._words_text = ""
 
     def find_text(self, text: str, direction: int) -> tuple[int, int]:
         """Select a match (0: the one at or after the cursor, 1: next, -1: previous), highlight all; (n, total)."""

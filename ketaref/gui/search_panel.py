@@ -7,13 +7,30 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QApplication, QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..model import CATEGORIES, CATEGORY_LABELS, Hit, SearchResult
+from ..search import relaxed_notice
 from .results import HIT_ROLE, ResultsModel, ResultsView, browse_rows, search_rows
-from .search_worker import Answer, Request, SearchWorker
+from .search_worker import RESULT_LIMIT, Answer, Request, SearchWorker
 
 log = logging.getLogger(__name__)
+
+
+def cards_count(count: int) -> str:
+    """ "12 cards", "1 card", "No cards": the count shown beside the category filter."""
+    if count >= RESULT_LIMIT:
+        return f"{count}+ cards"
+    return "No cards" if count == 0 else "1 card" if count == 1 else f"{count} cards"
 
 
 class SearchPanel(QWidget):
@@ -39,6 +56,12 @@ class SearchPanel(QWidget):
         self.notice = QLabel()
         self.notice.setWordWrap(True)
         self.notice.setAccessibleName("Search status")
+        self.all_categories = QPushButton("Search a&ll categories")
+        self.all_categories.setAccessibleName("Search all categories")
+        self.all_categories.setToolTip("Clear the category filter and search again")
+        self.all_categories.hide()
+        self.count = QLabel()
+        self.count.setAccessibleName("Result count")
         self.model = ResultsModel(self)
         self.list = ResultsView()
         self.list.setModel(self.model)
@@ -54,25 +77,45 @@ class SearchPanel(QWidget):
         filters = QHBoxLayout()
         filters.addWidget(category_label)
         filters.addWidget(self.category, 1)
+        filters.addWidget(self.count)
+        notices = QHBoxLayout()
+        notices.addWidget(self.notice, 1)
+        notices.addWidget(self.all_categories, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 0, 6)
         layout.addLayout(top)
         layout.addLayout(filters)
-        layout.addWidget(self.notice)
+        layout.addLayout(notices)
         layout.addWidget(self.list, 1)
+        # Tab from the search box goes to the results, then to the category filter.
+        QWidget.setTabOrder(self.edit, self.list)
+        QWidget.setTabOrder(self.list, self.category)
+        QWidget.setTabOrder(self.category, self.all_categories)
 
         self._seq = 0
         self._shown = -1
         self._open_when_ready = False
+        self._result: SearchResult | None = None
         self.worker = SearchWorker(pack_path, self)
         self.worker.answered.connect(self._show)
         self.edit.textChanged.connect(self.refresh)
         self.edit.returnPressed.connect(self.open_current)  # when the window's Enter shortcut is not active
         self.category.currentIndexChanged.connect(self.refresh)
+        self.all_categories.clicked.connect(self.search_all_categories)
         self.list.clicked.connect(self._clicked)
         self.list.activated.connect(self._activated)
         self.setFocusProxy(self.edit)
         self.refresh()
+
+    @property
+    def result(self) -> SearchResult | None:
+        """The search whose results are on screen (None while browsing)."""
+        return self._result
+
+    def search_all_categories(self) -> None:
+        """Clear the category filter (the search runs again over every card); the focus goes to the search box."""
+        self.category.setCurrentIndex(0)
+        self.edit.setFocus()
 
     @property
     def up_to_date(self) -> bool:
@@ -148,17 +191,24 @@ class SearchPanel(QWidget):
         if answer.request.seq != self._seq:
             return  # a newer query is on its way
         self._shown = answer.request.seq
+        self._result = answer.result
+        filtered = answer.request.category is not None
         if answer.error:
             self.model.set_rows([])
             self.notice.setText(html.escape(answer.error))
+            self.count.setText("")
         elif answer.result is not None:
             result = answer.result
             self.model.set_rows(search_rows(result.results))
-            self.notice.setText(self._notice(result))
+            self.notice.setText(self._notice(result, answer.request.category))
+            self.count.setText(cards_count(len(result.results)))
         else:
             self.model.set_rows(browse_rows(answer.browse))
             self.notice.setText(f"All {len(answer.browse)} cards by category. Type to search." if answer.browse else "")
+            self.count.setText(cards_count(len(answer.browse)))
         self.notice.setVisible(bool(self.notice.text()))
+        none_here = answer.result is not None and not answer.result.results and bool(answer.result.query.strip())
+        self.all_categories.setVisible(filtered and none_here)
         row = self.model.first_hit_row()
         if row >= 0 and answer.result is not None:
             self.list.setCurrentIndex(self.model.index(row, 0))  # Enter opens the best match
@@ -169,13 +219,17 @@ class SearchPanel(QWidget):
             self.open_current()
 
     @staticmethod
-    def _notice(result: SearchResult) -> str:
+    def _notice(result: SearchResult, category: str | None = None) -> str:
+        parts = []
         if result.corrected_query:
-            corrected, unmatched = html.escape(result.corrected_query), html.escape(result.unmatched)
-            return f"Showing results for <b>{corrected}</b> (no card has “{unmatched}”)."
+            corrected, unmatched = html.escape(result.corrected_query), html.escape(result.replaced)
+            parts.append(f"Showing results for <b>{corrected}</b> (no card has “{unmatched}”).")
+        if relaxed := relaxed_notice(result, "“”"):
+            parts.append(html.escape(relaxed) + ".")
         if not result.results:
-            return f"No cards match “{html.escape(result.query)}”. Try fewer or other words."
-        return ""
+            where = f" in {CATEGORY_LABELS.get(category, category)}" if category else ""
+            parts.append(f"No cards{where} match “{html.escape(result.query)}”. Try fewer or other words.")
+        return " ".join(parts)
 
     def _clicked(self, index: QModelIndex) -> None:
         if QApplication.keyboardModifiers() == Qt.KeyboardModifier.NoModifier:

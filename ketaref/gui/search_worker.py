@@ -38,7 +38,7 @@ class Answer:
 
 
 class SearchWorker(QObject):
-    """Runs only the latest request: requests made while one runs replace each other."""
+    """Runs only the latest request: requests made while one runs replace each other, and interrupt it."""
 
     answered = Signal(object)  # Answer
 
@@ -46,15 +46,21 @@ class SearchWorker(QObject):
         super().__init__(parent)
         self.pack_path = pack_path
         self._pending: Request | None = None
+        self._running: Pack | None = None  # the pack a query is running on, to interrupt when a newer one comes
+        self._interrupted = False
         self._stopping = False
         self._wake = threading.Condition()
         self._thread = threading.Thread(target=self._loop, name="ketaref-search", daemon=True)
         self._thread.start()
 
     def submit(self, request: Request) -> None:
-        """Ask for a query; any request not started yet is dropped."""
+        """Ask for a query; any request not started yet is dropped, and one running is stopped (its answer is
+        stale: the next keystroke must not wait for it)."""
         with self._wake:
             self._pending = request
+            if self._running is not None and not self._interrupted:
+                self._interrupted = True
+                self._running.conn.interrupt()  # SQLite allows this from another thread
             self._wake.notify()
 
     def stop(self) -> None:
@@ -79,12 +85,18 @@ class SearchWorker(QObject):
                 try:
                     if pack is None:
                         pack = open_pack(self.pack_path)
+                    with self._wake:
+                        self._running, self._interrupted = pack, False
                     answer = self._answer(pack, request)
                 except KetarefError as exc:
                     answer = Answer(request, error=str(exc))
                 except Exception:  # a bug: keep the thread alive for the next keystroke
                     log.exception("Search failed for %r", request.text)
                     answer = Answer(request, error="Search failed unexpectedly; the details are in the log.")
+                with self._wake:
+                    self._running = None
+                    if self._interrupted:
+                        continue  # superseded, and stopped half way: the newer request is pending
                 self.answered.emit(answer)
         finally:
             if pack is not None:

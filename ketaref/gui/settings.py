@@ -6,11 +6,15 @@ import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from ..constants import SETTINGS_FILE
 from ..paths import user_dir
+
+if TYPE_CHECKING:  # the site file is read when first asked for, not at start-up (tomllib)
+    from ..site import Site
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +31,8 @@ class Setting(Generic[T]):
 
 # Printing and handouts (Preferences).
 CLINIC = Setting("print/clinic", "")
-PHONE = Setting("print/phone", "")
+PHONE = Setting("print/phone", "")  # the clinic's day phone
+AFTER_HOURS_PHONE = Setting("print/after_hours_phone", "")
 LOGO = Setting("print/logo", "")
 PAPER = Setting("print/paper", "letter")
 BASE_PT = Setting("print/base_pt", 12.0)
@@ -40,6 +45,9 @@ WINDOW_STATE = Setting("window/state", b"")
 SPLITTER = Setting("window/splitter", b"")
 CARD_SPLITTER = Setting("window/card_splitter", b"")
 ZOOM = Setting("view/zoom", 0)
+THEME = Setting("view/theme", "system")  # "system", "light" or "dark" (View > Theme)
+SHOW_OUTLINE = Setting("view/show_outline", True)  # the card's "On this card" pane (View > Outline)
+PREVIEW_ON_ARROW = Setting("view/preview_on_arrow", True)  # arrowing through results shows each card
 LAST_FOLDER = Setting("files/last_folder", "")
 # Pack updates: the shared folder clinic IT copies new packs into ("" = KETAREF_UPDATES, else none).
 UPDATES_FOLDER = Setting("updates/folder", "")
@@ -50,13 +58,23 @@ BACK: Setting[tuple[str, ...]] = Setting("navigation/back", ())
 FORWARD: Setting[tuple[str, ...]] = Setting("navigation/forward", ())
 CURRENT = Setting("navigation/current", "")
 
+# Preferences an unset (or empty) value of which comes from the site file (ketaref-site.toml), by its key there.
+# The updates folder is not here: KETAREF_UPDATES comes before the site file's (ketaref.updates.updates_folder).
+FROM_SITE: dict[str, str] = {
+    CLINIC.key: "clinic_name",
+    PHONE.key: "phone",
+    AFTER_HOURS_PHONE.key: "after_hours_phone",
+    LOGO.key: "logo",
+    PAPER.key: "paper",
+}
+
 ZOOM_RANGE = (-4, 12)
 BASE_PT_RANGE = (12.0, 24.0)  # printed body text is never below 12 pt
 
 
 def settings_path() -> Path:
     """The settings file (KETAREF_DATA_DIR moves it, which keeps tests away from the real one)."""
-    return user_dir("data") / "settings.ini"
+    return user_dir("data") / SETTINGS_FILE
 
 
 def _convert(raw: Any, default: T) -> T:
@@ -80,13 +98,39 @@ def _convert(raw: Any, default: T) -> T:
 class Settings:
     """Typed access to the settings file; a missing or unreadable value gives the default."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, site: Site | None = None) -> None:
         self.path = path or settings_path()
         self._store = QSettings(str(self.path), QSettings.Format.IniFormat)
+        self._site = site
+
+    @property
+    def site(self) -> Site:
+        """The site file in force (given, or found as ketaref.site says; re-read when it changes)."""
+        if self._site is not None:
+            return self._site
+        from ..handout import check_logo
+        from ..site import site_in_force
+
+        return site_in_force(check_logo)
+
+    def from_site(self, setting: Setting[T]) -> T | None:
+        """The site file's value for this Preference, or None (not set there, or not a site setting)."""
+        name = FROM_SITE.get(setting.key)
+        value = getattr(self.site, name) if name else None
+        return cast(T, str(value)) if value is not None else None
+
+    def is_set(self, setting: Setting[Any]) -> bool:
+        """Whether the user's own value is stored (an empty text is not: the site file's value applies)."""
+        raw = self._store.value(setting.key)
+        return raw is not None and raw != ""
 
     def get(self, setting: Setting[T]) -> T:
-        """The setting's value, or its default."""
+        """The user's value, else the site file's (for FROM_SITE), else the default."""
         raw = self._store.value(setting.key)
+        if (raw is None or raw == "") and setting.key in FROM_SITE:
+            inherited = self.from_site(setting)
+            if inherited is not None:
+                return inherited
         if raw is None:
             return setting.default
         try:
@@ -103,6 +147,10 @@ class Settings:
         elif isinstance(setting.default, bytes):
             stored = QByteArray(cast(bytes, value))
         self._store.setValue(setting.key, stored)
+
+    def unset(self, setting: Setting[Any]) -> None:
+        """Forget the user's value: the site file's, or the default, applies again."""
+        self._store.remove(setting.key)
 
     def sync(self) -> None:
         """Write pending changes to disk now."""

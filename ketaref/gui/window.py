@@ -1,61 +1,63 @@
-"""The main window: menus and shortcuts from the action table, search beside the card, navigation and packs."""
+"""The main window: search beside the card, navigation and packs; printing and pack updates are parts it holds."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QShowEvent
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtGui import QActionGroup, QCloseEvent, QFont, QGuiApplication, QIcon, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QApplication,
     QLabel,
     QMainWindow,
-    QMenu,
     QSplitter,
-    QStyle,
-    QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from .. import __version__
-from ..errors import KetarefError
+from ..paths import app_resource
 from ..store import Pack, open_pack
+from . import geometry, theme
 from . import settings as S
-from .actions import ACTIONS, MENUS, Act, Scope, create_actions, first_key, key_sequences
+from .actions import BOOKMARKS, GO, Act, Scope, SlotError, create_actions
 from .banners import DisclaimerBanner, UpdateBanner
-from .card_view import CardView
+from .card_view import ZOOM_STEP, CardView
+from .menus import attach_scoped, build_menus, build_toolbar, list_cards
+from .messages import LONG, Level, Messages
 from .navigation import Navigation
+from .print_controller import PrintController
+from .results import HIT_ROLE
 from .search_panel import SearchPanel
-from .window_printing import PrintingMixin
-from .window_updates import PackUpdatesMixin
+from .update_controller import UpdateController
 
-MENU_ENTRIES = 10
-
-
-class ShortcutGuard(QObject):
-    """Keeps a text box from swallowing the window's shortcuts (Ctrl+K, Ctrl+D, Ctrl+H edit text on some desktops)."""
-
-    def __init__(self, keys: set[QKeyCombination], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.keys = keys
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
-            return event.keyCombination() in self.keys
-        return False
+ICON = "icons/ketaref.png"
+PREVIEW_MS = 250  # the pause after an arrow key before the result's card is shown
+THEMES = {Act.THEME_SYSTEM: theme.Theme.SYSTEM, Act.THEME_LIGHT: theme.Theme.LIGHT, Act.THEME_DARK: theme.Theme.DARK}
 
 
-class MainWindow(PrintingMixin, PackUpdatesMixin, QMainWindow):
-    """KetaRef's window over one open pack (it closes the pack when it closes)."""
+class MainWindow(QMainWindow):
+    """KetaRef's window over one open pack (it closes the pack when it closes).
+
+    Its parts: `printing` (the print commands), `pack_updates` (looking for, installing and rolling back
+    packs) and `messages` (what the window tells the user). Each action of the table in actions.py names its
+    slot here or on one of these parts; a KetarefError raised in a slot becomes an error message.
+    """
 
     def __init__(self, pack: Pack, settings: S.Settings | None = None) -> None:
         super().__init__()
+        self.build(pack, settings)
+
+    def build(self, pack: Pack, settings: S.Settings | None = None) -> None:
+        """Everything the window holds, on a pack. app.py shows a light frame first (gui/frame.py: the search box
+        and empty panes) and builds the window onto it just after its first frame, so it appears at once."""
         self.pack = pack
         self.titles = pack.titles()
         self.settings = settings or S.Settings()
+        self.messages = Messages(self)
         get = self.settings.get
         back, forward, recent, bookmarks = (get(s) for s in (S.BACK, S.FORWARD, S.RECENT, S.BOOKMARKS))
         self.nav = Navigation(get(S.CURRENT), [*back], [*forward], [*recent], [*bookmarks])
@@ -65,10 +67,6 @@ class MainWindow(PrintingMixin, PackUpdatesMixin, QMainWindow):
         self.banner.button.clicked.connect(self.accept_disclaimer)
         self.banner.setVisible(not get(S.DISCLAIMER_ACCEPTED))
         self.update_banner = UpdateBanner()
-        self.update_banner.review_button.clicked.connect(self.review_update)
-        self.update_banner.not_now_button.clicked.connect(self.dismiss_update)
-        self.pending_update = None
-        self._on_demand = 0  # the number of the check the user asked for from the menu, if any
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.search_panel)
         self.splitter.addWidget(self.card_view)
@@ -81,139 +79,184 @@ class MainWindow(PrintingMixin, PackUpdatesMixin, QMainWindow):
         layout.setSpacing(0)
         layout.addWidget(self.banner)
         layout.addWidget(self.update_banner)
+        layout.addWidget(self.messages.strip)
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
         self.pack_label = QLabel()
         self.statusBar().addPermanentWidget(self.pack_label)
+        self.printing = PrintController(self)
+        self.pack_updates = UpdateController(self)
 
-        self.actions_ = create_actions(self, self._slots())
-        self._build_menus()
-        self._build_toolbar()
-        self._attach_scoped()
+        try:
+            self.actions_ = create_actions(self, self.messages.guarded)
+        except SlotError:
+            self.search_panel.shutdown()  # its search thread has started; the window goes no further
+            raise
+        self._build()
         self.search_panel.card_requested.connect(self.open_card)
+        # A card opened from the results shows the search's words marked, the first in view (F3: the next).
+        panel = self.search_panel
+        panel.card_requested.connect(lambda card_id: self.card_view.mark_words(panel.result, card_id))
         self.card_view.card_link.connect(self.open_card)
-        self.card_view.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.card_view.message.connect(self.tell)
         self.actions_[Act.LARGE_PRINT].setChecked(get(S.LARGE_PRINT))
+        self._set_icon()
+        self._setup_preview()
+        self._setup_view_actions()
 
         self._restore()
         self._show_pack()
         if self.nav.current and pack.has_card(self.nav.current):
             self._show(self.nav.current)
         self._update_nav()
-        self._update_pack_actions()
+        self.pack_updates.refresh_actions()
         self.search_panel.edit.setFocus()
+        self.printing.report_site()  # a bad site file is said once, in the status bar
 
-    # -- building
-
-    def _slots(self) -> dict[Act, Callable[[], object]]:
-        panel, view = self.search_panel, self.card_view
-        return {
-            Act.OPEN_PACK: self.ask_open_pack,
-            Act.CHECK_UPDATES: lambda: self.check_for_update(on_demand=True),
-            Act.ROLLBACK_PACK: self.rollback_pack,
-            Act.PRINT: self.print_,
-            Act.PRINT_PREVIEW: self.print_preview,
-            Act.EXPORT_PDF: self.export_pdf,
-            Act.PRINT_PACKET: self.print_packet,
-            Act.LARGE_PRINT: lambda: self.settings.set(S.LARGE_PRINT, self.actions_[Act.LARGE_PRINT].isChecked()),
-            Act.PREFERENCES: self.preferences,
-            Act.QUIT: self.close,
-            Act.FOCUS_SEARCH: panel.focus_search,
-            Act.FIND: view.open_find,
-            Act.FIND_NEXT: lambda: view.find_again(backward=False),
-            Act.FIND_PREVIOUS: lambda: view.find_again(backward=True),
-            Act.ZOOM_IN: lambda: self.zoom(view.zoom + 1),
-            Act.ZOOM_OUT: lambda: self.zoom(view.zoom - 1),
-            Act.ZOOM_RESET: lambda: self.zoom(0),
-            Act.BACK: self.back,
-            Act.FORWARD: self.forward,
-            Act.RECENT: self.show_recent,
-            Act.TOGGLE_BOOKMARK: self.toggle_bookmark,
-            Act.BOOKMARKS: self.show_bookmarks,
-            Act.SHORTCUTS: self.show_shortcuts,
-            Act.ABOUT: self.about,
-            Act.NEXT_RESULT: lambda: panel.step(1),
-            Act.PREVIOUS_RESULT: lambda: panel.step(-1),
-            Act.OPEN_RESULT: panel.open_current,
-            Act.CLEAR_SEARCH: panel.clear,
-            Act.CLOSE_FIND: view.close_find,
-        }
-
-    def _build_menus(self) -> None:
-        menus = {title: self.menuBar().addMenu(title) for title in MENUS}
-        for act, spec in ACTIONS.items():
-            if spec.menu is None:
-                continue
-            if spec.separator_before:
-                menus[spec.menu].addSeparator()
-            menus[spec.menu].addAction(self.actions_[act])
-        self.recent_menu = menus["&Go"]
-        self.bookmarks_menu = menus["&Bookmarks"]
-        self._fixed = {menu: list(menu.actions()) for menu in (self.recent_menu, self.bookmarks_menu)}
-        self.recent_menu.aboutToShow.connect(lambda: self._fill_menu(self.recent_menu, self.nav.recent))
-        self.bookmarks_menu.aboutToShow.connect(lambda: self._fill_menu(self.bookmarks_menu, self.nav.bookmarks))
-
-    def _fill_menu(self, menu: QMenu, card_ids: list[str]) -> None:
-        for action in menu.actions():
-            if action not in self._fixed[menu]:
-                menu.removeAction(action)
-                action.deleteLater()
-        entries = [card_id for card_id in card_ids if card_id in self.titles][:MENU_ENTRIES]
-        if entries:
-            menu.addSeparator()
-        for card_id in entries:
-            action = QAction(self.titles[card_id].replace("&", "&&"), menu)
-            action.triggered.connect(lambda _checked=False, card_id=card_id: self.open_card(card_id))
-            menu.addAction(action)
-
-    def _build_toolbar(self) -> None:
-        toolbar = QToolBar("Navigation")
-        toolbar.setObjectName("navigation")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        style = self.style()
-        icons = {
-            Act.BACK: QStyle.StandardPixmap.SP_ArrowBack,
-            Act.FORWARD: QStyle.StandardPixmap.SP_ArrowForward,
-        }
-        for act in (Act.BACK, Act.FORWARD, None, Act.TOGGLE_BOOKMARK, None, Act.FIND, Act.PRINT, Act.EXPORT_PDF):
-            if act is None:
-                toolbar.addSeparator()
-                continue
-            action = self.actions_[act]
-            if act in icons:
-                action.setIcon(style.standardIcon(icons[act]))
-            toolbar.addAction(action)
-        self.addToolBar(toolbar)
-
-    def _attach_scoped(self) -> None:
-        panel, edit = self.search_panel, self.search_panel.edit
+    def _build(self) -> None:
+        menus = build_menus(self, self.actions_)
+        self.recent_menu, self.bookmarks_menu = menus[GO], menus[BOOKMARKS]
+        list_cards(self.recent_menu, lambda: self.nav.recent, lambda: self.titles, self.open_card)
+        list_cards(self.bookmarks_menu, lambda: self.nav.bookmarks, lambda: self.titles, self.open_card)
+        build_toolbar(self, self.actions_)
+        panel, edit, find_bar = self.search_panel, self.search_panel.edit, self.card_view.find_bar
         targets: dict[Scope, list[QWidget]] = {
             Scope.SEARCH_BOX: [edit],
             Scope.SEARCH: [edit, panel.list],
             Scope.SEARCH_PANEL: [edit, panel.list, panel.category],
-            Scope.FIND_BAR: [self.card_view.find_bar],
+            Scope.FIND_BAR: [find_bar],
         }
-        for act, spec in ACTIONS.items():
-            for widget in targets.get(spec.scope, []):
-                widget.addAction(self.actions_[act])
-        window_keys = {
-            first_key(sequence)
-            for spec in ACTIONS.values()
-            if spec.scope is Scope.WINDOW
-            for sequence in key_sequences(spec)
-            if sequence.count()
-        }
-        self.guard = ShortcutGuard(window_keys, self)
-        edit.installEventFilter(self.guard)
-        self.card_view.find_bar.edit.installEventFilter(self.guard)
+        self.guard = attach_scoped(self, self.actions_, targets, [edit, find_bar.edit])
+        for box, name in ((edit, "Clear the search"), (find_bar.edit, "Clear the find box")):
+            for button in box.findChildren(QToolButton):  # the box's own clear button, named for screen readers
+                button.setAccessibleName(name)
+
+    def _set_icon(self) -> None:
+        icon = QIcon(str(app_resource(ICON)))
+        self.setWindowIcon(icon)
+        if QApplication.windowIcon().cacheKey() != icon.cacheKey():
+            QApplication.setWindowIcon(icon)  # dialogs, previews and the task bar too
+
+    # -- view: theme, outline, preview, menu bar
+
+    def _setup_view_actions(self) -> None:
+        group = QActionGroup(self)
+        chosen = theme.parse(self.settings.get(S.THEME))
+        for act, choice in THEMES.items():
+            group.addAction(self.actions_[act])
+            self.actions_[act].setChecked(choice is chosen)
+        if chosen is not theme.Theme.SYSTEM:  # the system look needs nothing done (nor the time it takes)
+            theme.apply(chosen)
+        self.actions_[Act.SHOW_OUTLINE].setChecked(self.settings.get(S.SHOW_OUTLINE))
+        self.actions_[Act.PREVIEW_ON_ARROW].setChecked(self.settings.get(S.PREVIEW_ON_ARROW))
+        self._fit_outline()
+
+    def set_theme(self, name: str) -> None:
+        """View > Theme: System, Light or Dark, applied now and remembered."""
+        chosen = theme.parse(name)
+        theme.apply(chosen)
+        for act, choice in THEMES.items():
+            self.actions_[act].setChecked(choice is chosen)
+        self.settings.set(S.THEME, chosen.value)
+        self.settings.sync()
+
+    def show_outline(self) -> None:
+        """View > Show outline: the card's sections pane, shown (when the card has sections) or hidden."""
+        self.settings.set(S.SHOW_OUTLINE, self.actions_[Act.SHOW_OUTLINE].isChecked())
+        self._fit_outline()
+
+    def _fit_outline(self) -> None:
+        """The outline pane only when asked for and the card has sections (the welcome page has none)."""
+        side = self.card_view.outline.parentWidget()
+        wanted = self.actions_[Act.SHOW_OUTLINE].isChecked() and self.card_view.outline.topLevelItemCount() > 0
+        if side is not None and side.isVisibleTo(self.card_view) != wanted:
+            side.setVisible(wanted)
+
+    def set_preview(self) -> None:
+        """View > Preview results while arrowing: on or off, remembered."""
+        self.settings.set(S.PREVIEW_ON_ARROW, self.actions_[Act.PREVIEW_ON_ARROW].isChecked())
+        self.preview_timer.stop()
+
+    def _setup_preview(self) -> None:
+        """Moving through the results with the keys shows each card after a pause; new results do not."""
+        self.preview_timer = QTimer(self)
+        self.preview_timer.setSingleShot(True)
+        self.preview_timer.setInterval(PREVIEW_MS)
+        self.preview_timer.timeout.connect(self.preview_current)
+        self._new_results = False  # the current result is being set by a new answer, not by the user
+        self._preview_id = ""  # the result the user moved to
+        panel = self.search_panel
+        panel.model.modelAboutToBeReset.connect(self._results_replaced)
+        panel.results_shown.connect(lambda _seq: setattr(self, "_new_results", False))
+        panel.list.selectionModel().currentChanged.connect(self._current_result_changed)
+
+    def _current_result_changed(
+        self, current: QModelIndex | QPersistentModelIndex, _previous: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        hit = current.data(HIT_ROLE) if current.isValid() else None
+        if self._new_results or hit is None or not self.actions_[Act.PREVIEW_ON_ARROW].isChecked():
+            return
+        self._preview_id = hit.id
+        self.preview_timer.start()
+
+    def _results_replaced(self) -> None:
+        """New results: a preview still waiting is of a result no longer there."""
+        self._new_results = True
+        self.preview_timer.stop()
+
+    def preview_current(self) -> None:
+        """Show the current result's card, the focus left where it is (on the list or the search box)."""
+        panel = self.search_panel
+        index = panel.list.currentIndex()
+        hit = index.data(HIT_ROLE) if index.isValid() else None
+        shown = self.card_view.card
+        if hit is None or hit.id != self._preview_id or (shown is not None and shown.id == hit.id):
+            return
+        if len(panel.selected_hits()) > 1:  # results picked for a packet
+            return
+        focus = QApplication.focusWidget()
+        if self._show(hit.id):
+            self.card_view.mark_words(panel.result, hit.id)
+        self._update_nav()
+        if focus is not None and not focus.hasFocus():
+            focus.setFocus()
+
+    def open_menu_bar(self) -> None:
+        """F10: open the first menu of the menu bar, as on other desktops; the arrow keys go on from there."""
+        first = next((action for action in self.menuBar().actions() if action.isVisible()), None)
+        if first is not None:
+            self.menuBar().setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.menuBar().setActiveAction(first)
+
+    # -- telling the user
+
+    def tell(
+        self,
+        text: str,
+        level: Level = Level.INFO,
+        duration_ms: int | None = None,
+        dialog: bool = False,
+        *,
+        file: Path | None = None,
+        strip: bool = False,
+    ) -> None:
+        """Say something to the user, logged: info and warnings in the status bar (for duration_ms, or a dialog
+        when asked), errors in a dialog; confirmations (strip, or a file written) and errors in the message strip
+        as well. Every message of the window goes through here."""
+        self.messages.tell(text, level, duration_ms, dialog, file=file, strip=strip)
 
     # -- state
 
     def _restore(self) -> None:
-        geometry = self.settings.get(S.GEOMETRY)
-        if not geometry or not self.restoreGeometry(geometry):
-            self.resize(1200, 800)
+        saved = self.settings.get(S.GEOMETRY)
+        if saved and self.restoreGeometry(saved):
+            geometry.clamp_onto_screen(self)  # a monitor unplugged, a smaller screen since
+        else:
+            screen = QGuiApplication.primaryScreen()
+            if screen is not None:
+                available = screen.availableGeometry()
+                self.resize(geometry.first_size(available))
+                geometry.centre_on(self, available)
         state = self.settings.get(S.WINDOW_STATE)
         if state:
             self.restoreState(state)
@@ -223,8 +266,11 @@ class MainWindow(PrintingMixin, PackUpdatesMixin, QMainWindow):
         card_splitter = self.settings.get(S.CARD_SPLITTER)
         if not card_splitter or not self.card_view.splitter.restoreState(card_splitter):
             self.card_view.splitter.setSizes([560, 180])
-        self.card_view.set_zoom(self.settings.get(S.ZOOM))
-        self.statusBar().clearMessage()
+        zoom = self.settings.get(S.ZOOM)
+        self.card_view.set_zoom(zoom)
+        if zoom:
+            self._zoom_lists()
+        self.messages.clear()
 
     def save_state(self) -> None:
         """Write the window's size, layout, zoom and navigation to the settings file."""
@@ -254,7 +300,7 @@ class MainWindow(PrintingMixin, PackUpdatesMixin, QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Save state, stop the search and update threads and close the pack."""
         self.save_state()
-        self._stop_update_check()
+        self.pack_updates.stop()
         self.search_panel.shutdown()
         self.pack.close()
         super().closeEvent(event)
@@ -278,13 +324,13 @@ class MainWindow(PrintingMixin, PackUpdatesMixin, QMainWindow):
         return True
 
     def _show(self, card_id: str, resume: bool = False) -> bool:
-        try:
-            card = self.pack.card(card_id)
-        except KetarefError as exc:
-            self.statusBar().showMessage(str(exc), 8000)
-            return False
-        self.statusBar().clearMessage()  # "Bookmarked: ..." or a link's target was about the card before
+        return bool(self.messages.guarded(self._show_card, Level.WARNING)(card_id, resume))
+
+    def _show_card(self, card_id: str, resume: bool) -> bool:
+        card = self.pack.card(card_id)
+        self.messages.clear()  # "Bookmarked: ..." or a link's target was about the card before
         self.card_view.show_card(card, self.titles, resume)
+        self._fit_outline()
         self.search_panel.mark_shown(card_id)
         return True
 
@@ -306,11 +352,11 @@ class MainWindow(PrintingMixin, PackUpdatesMixin, QMainWindow):
         """Bookmark the open card, or remove its bookmark."""
         card = self.card_view.card
         if card is None:
-            self.statusBar().showMessage("Open a card to bookmark it.", 5000)
+            self.tell("Open a card to bookmark it.")
             self._update_nav()
             return
         added = self.nav.toggle_bookmark(card.id)
-        self.statusBar().showMessage(f"{'Bookmarked' if added else 'Removed bookmark'}: {card.title}", 5000)
+        self.tell(f"{'Bookmarked' if added else 'Removed bookmark'}: {card.title}")
         self._update_nav()
         self._save_navigation()
 
@@ -346,9 +392,22 @@ class MainWindow(PrintingMixin, PackUpdatesMixin, QMainWindow):
         bookmark.setText("&Bookmarked" if bookmark.isChecked() else "&Bookmark this card")
 
     def zoom(self, steps: int) -> None:
-        """Set and remember the card zoom."""
+        """Set and remember the zoom of the card, the results list and the outline."""
         self.card_view.set_zoom(steps)
+        self._zoom_lists()
         self.settings.set(S.ZOOM, self.card_view.zoom)
+
+    def _zoom_lists(self) -> None:
+        """The results list and the outline at the card's zoom (their rows grow with the text)."""
+        font = QFont(self.font())
+        font.setPointSizeF(self.font().pointSizeF() * (1 + ZOOM_STEP * self.card_view.zoom))
+        for view in (self.search_panel.list, self.card_view.outline):
+            view.setFont(font)
+            view.doItemsLayout()
+
+    def zoom_by(self, steps: int) -> None:
+        """Zoom in (steps > 0) or out from the current zoom."""
+        self.zoom(self.card_view.zoom + steps)
 
     # -- packs
 
@@ -370,19 +429,16 @@ class MainWindow(PrintingMixin, PackUpdatesMixin, QMainWindow):
     def open_pack_file(self, path: Path, verified: bool = False) -> bool:
         """Switch to another pack after a full check (skipped when the caller has just verified it, as installing
         an update does); a bad pack is reported and the current one stays."""
-        from . import dialogs
+        return bool(self.messages.guarded(self._switch_pack)(path, verified))
 
+    def _switch_pack(self, path: Path, verified: bool) -> bool:
+        new = open_pack(path)
         try:
-            new = open_pack(path)
-            try:
-                if not verified:
-                    new.verify()
-            except KetarefError:
-                new.close()
-                raise
-        except KetarefError as exc:
-            dialogs.show_error(self, str(exc))
-            return False
+            if not verified:
+                new.verify()
+        except Exception:
+            new.close()
+            raise
         old, self.pack = self.pack, new
         self.titles = new.titles()
         self.search_panel.set_pack(new.path)
@@ -391,12 +447,11 @@ class MainWindow(PrintingMixin, PackUpdatesMixin, QMainWindow):
         current = self.card_view.card
         if current is None or not self._show(current.id):
             self.card_view.clear()
+            self._fit_outline()
         self._update_nav()
-        self._stop_update_check(forget_only=True)  # an update found for the old pack no longer applies
-        self.pending_update = None
-        self.update_banner.hide()
-        self._update_pack_actions()
-        self.statusBar().showMessage(f"Opened {path} ({len(self.titles)} cards).", 8000)
+        self.pack_updates.forget()
+        self.pack_updates.refresh_actions()
+        self.tell(f"Opened {path} ({len(self.titles)} cards).", duration_ms=LONG)
         return True
 
     # -- help and preferences
@@ -447,4 +502,4 @@ class MainWindow(PrintingMixin, PackUpdatesMixin, QMainWindow):
         if dialogs.run_modal(dialogs.PreferencesDialog(self.settings, self)):
             self.actions_[Act.LARGE_PRINT].setChecked(self.settings.get(S.LARGE_PRINT))
             if self.settings.get(S.UPDATES_FOLDER) != folder:
-                self.check_for_update()
+                self.pack_updates.check()

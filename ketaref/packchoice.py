@@ -1,5 +1,5 @@
 """Which pack to open: --pack, else KETAREF_PACK, else an installed update newer than the bundled resources,
-else the default pack built from them."""
+else the default pack built from them (with the same checks and refusal as `ketaref pack`)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .paths import bundled_pack, cached_pack, resources_dir, update_ever_installed, user_dir
+from .schema import META, named
 
 
 def _meta(path: Path) -> dict[str, str]:
     try:
         conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
         try:
-            return dict(conn.execute("SELECT key, value FROM meta"))
+            return {row["key"]: row["value"] for row in named(conn, f"SELECT key, value FROM {META.name}")}
         finally:
             conn.close()
     except sqlite3.Error:
@@ -27,7 +28,7 @@ STAMP_FILE = "default-pack.stamp"
 
 def _fingerprint(pack: Path, resources: Path) -> str:
     """The builder, the pack file and every source file, by path, size and modification time."""
-    from .sources import builder_version, source_files
+    from .source_folder import builder_version, source_files
 
     def entry(path: Path) -> str:
         stat = os.stat(path)
@@ -54,7 +55,7 @@ def is_current(pack: Path, resources: Path) -> bool:
             return True
     except (OSError, UnicodeDecodeError):
         pass
-    from .sources import builder_version, source_digest
+    from .source_folder import builder_version, source_digest
 
     meta = _meta(pack)
     current = (
@@ -80,7 +81,7 @@ def installed_update(resources: Path) -> Path | None:
     """The installed pack update (ketaref.updates), when its content version is above the bundled resources'."""
     if not update_ever_installed():
         return None
-    from .pack import content_version
+    from .source_folder import content_version
     from .updates import active_pack, is_newer
 
     installed = active_pack()
@@ -107,8 +108,9 @@ def default_pack(
 
         if notice:
             notice(f"Building the default pack from {resources} into {target} ...")
+        warn = (lambda problem: notice(str(problem))) if notice else None
         try:
-            build(resources, target, progress)
+            build(resources, target, progress, warn)
         except CardError:
             if not target.is_file():
                 raise

@@ -1,10 +1,9 @@
-"""Print, preview and export PDF through ketaref.handout; Qt's print support is loaded on first use."""
+"""The print dialogs: the system print dialog, print preview and the handout packet; Qt print support loads here."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import shiboken6
@@ -13,7 +12,10 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QVBoxLayout,
@@ -23,91 +25,68 @@ from PySide6.QtWidgets import (
 from ..errors import KetarefError
 from ..model import Card, Hit
 from . import settings as S
-from .dialogs import ClinicDialog
 
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
 
-    from ..handout import PrintOptions
+    from ..handout import PrintOptions, WriteIn
 
 log = logging.getLogger(__name__)
 
 
-def print_options(settings: S.Settings) -> PrintOptions:
-    """The handout layout options from Preferences."""
-    from ..handout import PrintOptions
-
-    logo = settings.get(S.LOGO)
-    return PrintOptions(
-        clinic=settings.get(S.CLINIC),
-        phone=settings.get(S.PHONE),
-        logo=Path(logo) if logo else None,
-        large_print=settings.get(S.LARGE_PRINT),
-        paper=settings.get(S.PAPER),
-        base_pt=settings.get(S.BASE_PT),
-    )
-
-
-def ensure_clinic(parent: QWidget | None, settings: S.Settings, cards: Sequence[Card]) -> bool:
-    """Before the first handout is printed, ask once for the clinic's name and phone; False to cancel."""
-    if not any(card.is_handout for card in cards) or settings.get(S.CLINIC) or settings.get(S.CLINIC_ASKED):
-        return True
-    from .dialogs import run_modal
-
-    return run_modal(ClinicDialog(settings, parent)) == QDialog.DialogCode.Accepted
-
-
-def _printer(settings: S.Settings, cards: Sequence[Card]) -> QPrinter:
+def _printer(options: PrintOptions, cards: Sequence[Card]) -> QPrinter:
     from PySide6.QtPrintSupport import QPrinter
 
-    from ..handout import page_layout
+    from ..handout import fit_printer
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setPageLayout(page_layout(print_options(settings)))  # the same paper and margins as the PDF
+    fit_printer(printer, options)  # the same paper, margins and resolution as the PDF
     printer.setDocName(cards[0].title if len(cards) == 1 else f"KetaRef: {len(cards)} cards")
     return printer
 
 
-def print_cards(parent: QWidget, settings: S.Settings, cards: Sequence[Card], titles: Mapping[str, str]) -> int:
+def print_cards(parent: QWidget, options: PrintOptions, cards: Sequence[Card], titles: Mapping[str, str]) -> int:
     """The system print dialog, then the cards on the chosen printer; pages printed (0 when cancelled)."""
     from PySide6.QtPrintSupport import QPrintDialog
 
-    from ..handout import check_logo, paint_cards
+    from ..handout import check_logo, fit_printer, paint_cards
 
-    options = print_options(settings)
     check_logo(options.logo)
-    printer = _printer(settings, cards)
+    printer = _printer(options, cards)
     dialog = QPrintDialog(printer, parent)
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return 0
+        fit_printer(printer, options)  # the dialog puts the chosen printer's default paper back (often A4)
         return paint_cards(printer, cards, options, titles)
     finally:
         shiboken6.delete(dialog)  # it points at the printer, which goes when this returns
 
 
-def preview_cards(parent: QWidget, settings: S.Settings, cards: Sequence[Card], titles: Mapping[str, str]) -> None:
+def preview_cards(parent: QWidget, options: PrintOptions, cards: Sequence[Card], titles: Mapping[str, str]) -> None:
     """The print preview dialog (it can print from there); KetarefError when the pages cannot be laid out."""
     from PySide6.QtPrintSupport import QPrintPreviewDialog
 
-    from ..handout import check_logo, paint_cards
+    from ..handout import check_logo, fit_printer, paint_cards
+    from .geometry import fit_dialog
 
-    options = print_options(settings)
     check_logo(options.logo)
     problems: list[str] = []
 
     def paint(device: QPrinter) -> None:
         try:
+            fit_printer(device, options)  # also when printing from the preview, after its print dialog
             paint_cards(device, cards, options, titles)
-        except KetarefError as exc:
+        except KetarefError as exc:  # raised in Qt's paint callback: kept, and raised again once the dialog closes
             problems.append(str(exc))
 
-    printer = _printer(settings, cards)
+    printer = _printer(options, cards)
     dialog = QPrintPreviewDialog(printer, parent)
     try:
         dialog.setWindowTitle("Print preview")
         dialog.paintRequested.connect(paint)
         dialog.resize(900, 800)
+        fit_dialog(dialog)  # 800 pixels high is more than a 1366x768 screen has
         dialog.exec()
     finally:
         shiboken6.delete(dialog)
@@ -115,18 +94,53 @@ def preview_cards(parent: QWidget, settings: S.Settings, cards: Sequence[Card], 
         raise KetarefError(problems[0])
 
 
-def export_pdf(settings: S.Settings, cards: Sequence[Card], output: Path, titles: Mapping[str, str]) -> int:
-    """Write the cards to a PDF file; pages written (KetarefError with a plain message on a bad path or logo)."""
-    from ..handout import write_pdf
+class WriteInFields(QGroupBox):
+    """The handout's write-in lines for this patient: typed here they print on the lines; never stored."""
 
-    return write_pdf(cards, output, print_options(settings), titles)
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("For this patient (printed on the handout, not saved)", parent)
+        self.patient = QLineEdit()
+        self.next_visit = QLineEdit()
+        self.ride = QLineEdit()
+        self.ride_phone = QLineEdit()
+        form = QFormLayout(self)
+        for label, field, name in (
+            ("Patient &name:", self.patient, "Patient name"),
+            ("Ne&xt visit:", self.next_visit, "Next visit"),
+            ("Who takes me &home:", self.ride, "Who takes me home"),
+            ("&Their phone:", self.ride_phone, "Their phone"),
+        ):
+            field.setAccessibleName(name)
+            field.setPlaceholderText("Blank line to write on")
+            form.addRow(label, field)
+
+    def values(self) -> WriteIn:
+        """What was typed (empty: a blank line prints)."""
+        from ..handout import WriteIn
+
+        return WriteIn(
+            patient=self.patient.text().strip(),
+            next_visit=self.next_visit.text().strip(),
+            ride=self.ride.text().strip(),
+            ride_phone=self.ride_phone.text().strip(),
+        )
 
 
-def suggested_pdf(settings: S.Settings, cards: Sequence[Card]) -> Path:
-    """A file name for the PDF, in the folder used last."""
-    folder = Path(settings.get(S.LAST_FOLDER) or Path.home())
-    name = cards[0].id if len(cards) == 1 else ("handouts" if all(c.is_handout for c in cards) else "ketaref-cards")
-    return folder / f"{name}.pdf"
+class WriteInDialog(QDialog):
+    """Before a patient handout prints: what to fill in on its lines for this patient (Enter: blank lines)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Handout for this patient")
+        self.fields = WriteInFields()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("C&ontinue")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.fields)
+        layout.addWidget(buttons)
+        self.resize(480, self.sizeHint().height())
 
 
 class PacketDialog(QDialog):
@@ -157,6 +171,7 @@ class PacketDialog(QDialog):
             self.list.setCurrentRow(0)
         self.large_print = QCheckBox("&Large print")
         self.large_print.setChecked(settings.get(S.LARGE_PRINT))
+        self.write_in = WriteInFields()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         for text, choice in (("&Print...", self.PRINT), ("Pre&view...", self.PREVIEW), ("&Save PDF...", self.PDF)):
             button = buttons.addButton(text, QDialogButtonBox.ButtonRole.ActionRole)
@@ -166,8 +181,9 @@ class PacketDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.list)
         layout.addWidget(self.large_print)
+        layout.addWidget(self.write_in)
         layout.addWidget(buttons)
-        self.resize(560, 440)
+        self.resize(560, 560)
 
     def checked_ids(self) -> list[str]:
         """The ticked handouts, in list order."""

@@ -14,8 +14,8 @@ from cardtext import write_card
 from click.testing import CliRunner
 
 from ketaref.cli import main
-from ketaref.defaults import default_pack, resolve_pack
 from ketaref.pack import build
+from ketaref.packchoice import default_pack, resolve_pack
 from ketaref.paths import PACK_FILENAME
 from ketaref.store import open_pack
 
@@ -170,7 +170,7 @@ def test_an_unchanged_start_does_not_hash_the_sources_again(
     def no_hashing(_source: Path) -> str:
         raise AssertionError("hashed the sources although nothing changed")
 
-    monkeypatch.setattr("ketaref.sources.source_digest", no_hashing)
+    monkeypatch.setattr("ketaref.source_folder.source_digest", no_hashing)
     assert (path, []) == default_with_notices()
 
 
