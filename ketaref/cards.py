@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem
-from .model import AUDIENCES, CARD_URL_RE, CATEGORIES, WIKI_LINK_RE, Card, Source
+from .model import AUDIENCES, CARD_URL_RE, CATEGORIES, LANGS, WIKI_LINK_RE, Card, Source, body_digest, translation_id
+from .schema import MAX_BODY_BYTES
 from .source_folder import card_files
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -24,7 +25,8 @@ IDENTIFIERS = {
     "url": (re.compile(r"https?://\S+"), "a web address (http:// or https://)"),
 }
 REQUIRED = ("id", "title", "category", "audience", "summary", "reviewed", "sources")
-OPTIONAL = ("keywords", "related")
+OPTIONAL = ("keywords", "related", "lang", "translation_of", "translation_of_sha256")
+SHA256_RE = re.compile(r"[0-9a-f]{64}")
 SOURCE_FIELDS = ("cite", "pmid", "pmcid", "doi", "url")
 FENCE = "+++"
 
@@ -173,6 +175,31 @@ def _parse_card(path: Path, rel: str | None) -> tuple[CardSource | None, CardLin
         local.append(("audience", f"unknown audience '{audience}' (clinician or patient)"))
     keywords = check("keywords", _check_str_list)
     related = check("related", _check_str_list)
+    lang = check("lang", _check_str) if "lang" in meta else "en"
+    if lang and lang not in LANGS:
+        local.append(("lang", f"unknown lang '{lang}' (one of: {', '.join(LANGS)})"))
+    translation_of = check("translation_of", _check_str) if "translation_of" in meta else ""
+    digest = check("translation_of_sha256", _check_str).lower() if "translation_of_sha256" in meta else ""
+    if lang == "en" and translation_of:
+        local.append(("translation_of", "an English card is no translation: 'translation_of' needs lang = \"es\""))
+    if lang in LANGS and lang != "en":
+        if not translation_of:
+            local.append(("lang", f"a card in lang '{lang}' needs 'translation_of' = \"<english id>\""))
+        elif card_id and card_id != translation_id(translation_of, lang):
+            local.append(
+                ("id", f"a translation of '{translation_of}' must have the id '{translation_id(translation_of, lang)}'")
+            )
+    if translation_of and not digest:
+        local.append(
+            (
+                "translation_of",
+                "a translation needs 'translation_of_sha256': the digest of the English body it was translated from",
+            )
+        )
+    if digest and not SHA256_RE.fullmatch(digest):
+        local.append(("translation_of_sha256", "'translation_of_sha256' must be 64 hexadecimal digits (sha256)"))
+    if digest and not translation_of:
+        local.append(("translation_of_sha256", "'translation_of_sha256' is only for a translation (translation_of)"))
     reviewed = meta.get("reviewed")
     if "reviewed" in meta and (not isinstance(reviewed, dt.date) or isinstance(reviewed, dt.datetime)):
         local.append(("reviewed", "'reviewed' must be a date written as YYYY-MM-DD, without quotes"))
@@ -213,6 +240,8 @@ def _parse_card(path: Path, rel: str | None) -> tuple[CardSource | None, CardLin
 
     if not body.strip():
         add(body_line - 1, "the body is empty: write the card's text after the closing '+++'")
+    if len(body.encode("utf-8")) > MAX_BODY_BYTES:
+        add(body_line, f"the body is larger than the limit of {MAX_BODY_BYTES:,} bytes: split the card")
     if card_id and ID_RE.match(card_id) and card_id != path.stem:
         add(line_of("id"), f"id '{card_id}' does not match the file name '{path.name}'")
     if category in CATEGORIES and path.parent.name != category:
@@ -234,6 +263,9 @@ def _parse_card(path: Path, rel: str | None) -> tuple[CardSource | None, CardLin
         related=related,
         sources=tuple(sources),
         path=name,
+        lang=lang,
+        translation_of=translation_of,
+        translation_of_sha256=digest,
     )
     return CardSource(card, name, body_line, key_lines), links, problems
 
@@ -248,6 +280,58 @@ def check_links(links: Iterable[CardLinks], known: set[str]) -> list[Problem]:
         for target, offset in body_links(src.body):
             if target not in known:
                 problems.append(Problem(src.path, src.body_line + offset, f"link to unknown card '{target}'"))
+    return problems
+
+
+def check_translations(parsed: Iterable[CardSource], by_id: dict[str, CardSource]) -> list[Problem]:
+    """Problems of translations: an English card that does not exist or is itself a translation, another category
+    or audience than the English card's; and a warning, naming both files, when the English body changed since
+    the translation was made (its digest is not the recorded translation_of_sha256)."""
+    problems = []
+    for src in parsed:
+        card = src.card
+        if not card.translation_of:
+            continue
+        english = by_id.get(card.translation_of)
+        if english is None:
+            problems.append(
+                Problem(
+                    src.path,
+                    src.line_of("translation_of"),
+                    f"translation_of names no card: '{card.translation_of}' does not exist",
+                )
+            )
+            continue
+        if english.card.lang != "en":
+            problems.append(
+                Problem(
+                    src.path,
+                    src.line_of("translation_of"),
+                    f"'{card.translation_of}' is not an English card (lang '{english.card.lang}')",
+                )
+            )
+            continue
+        for key in ("category", "audience"):
+            if getattr(card, key) != getattr(english.card, key):
+                problems.append(
+                    Problem(
+                        src.path,
+                        src.line_of(key),
+                        f"{key} '{getattr(card, key)}' differs from "
+                        f"the English card's ('{getattr(english.card, key)}' in {english.path})",
+                    )
+                )
+        current = body_digest(english.card.body)
+        if card.translation_of_sha256 != current:
+            problems.append(
+                Problem(
+                    src.path,
+                    src.line_of("translation_of_sha256"),
+                    f"the English card {english.path} changed after this translation was made: update "
+                    f'{src.path} to match it, then set translation_of_sha256 = "{current}"',
+                    True,
+                )
+            )
     return problems
 
 
@@ -283,6 +367,7 @@ def load_cards(cards_dir: Path, run: Callable[..., Iterable[Any]] = map) -> tupl
             problems.append(
                 Problem(src.path, src.line_of("id"), f"duplicate id '{src.card.id}' (also in {first.path})")
             )
+    problems.extend(check_translations(parsed, seen))
     # A card file with problems of its own still exists: links to it are not reported as broken too.
     problems.extend(check_links(links, set(seen) | {path.stem for path in files}))
     return parsed, problems

@@ -34,6 +34,9 @@ def user_errors() -> Iterator[None]:
         raise Failure(str(exc)) from exc
     except KetarefError as exc:
         raise Failure(str(exc)) from exc
+    except OSError as exc:  # a full disk, a folder that cannot be written: one line, never a traceback
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise Failure(f"Could not finish: {exc.strerror or exc}{where}.") from exc
 
 
 def _progress(label: str) -> tuple[Callable[[int, int], None] | None, Callable[[], None]]:
@@ -62,16 +65,15 @@ def _notice(message: str) -> None:
 
 
 def open_current(ctx: click.Context) -> Any:
-    """Open the pack chosen by --pack, KETAREF_PACK or the default (built on first use)."""
-    from .packchoice import resolve_pack
-    from .store import open_pack
+    """Open the pack chosen by --pack, KETAREF_PACK or the default (built on first use); a pack refused for its
+    signature is a KetarefError, and a damaged installed update or cached pack gives way with a notice."""
+    from .packchoice import open_chosen
 
     update, finish = _progress("Building the default pack")
     try:
-        path = resolve_pack(ctx.obj.get("pack"), progress=update, notice=_notice)
+        return open_chosen(ctx.obj.get("pack"), progress=update, notice=_notice)
     finally:
         finish()
-    return open_pack(path)
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -110,25 +112,49 @@ def main(ctx: click.Context, pack_path: str | None) -> None:
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Pack file to write. Default: the default pack in the user cache.",
+    help="Pack file to write (a new path or a file to replace). Default: the default pack in the user cache.",
 )
-def pack_cmd(source: Path | None, output: Path | None) -> None:
+@click.option(
+    "--sign",
+    "key_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Secret key (from `ketaref keys new`) to sign the pack with: writes PACK.minisig beside it.",
+)
+def pack_cmd(source: Path | None, output: Path | None, key_file: Path | None) -> None:
     """Check the cards as `ketaref lint` does and build a pack file (atomically: a failed build keeps the old pack)."""
+    from .atomic import NotAFileError, check_target
     from .pack import build
     from .paths import cached_pack, resources_dir
+    from .signing import secret_key_id, sign_file, signature_path
 
     other_source_into_default = source is not None and output is None
     source = source or resources_dir()
     output = output or cached_pack()
 
     with user_errors():
+        try:
+            check_target(output)
+        except NotAFileError as exc:
+            raise KetarefError(f"Not written: {exc}.") from exc
+        key_id = secret_key_id(key_file) if key_file else None  # a bad key stops before anything is built
         before = _pack_identity(output)
         update, finish = _progress("Rendering cards")
         try:
             meta = build(source, output, update, lambda problem: click.echo(str(problem), err=True), keep_grades=True)
         finally:
             finish()
-    click.echo(f"Built {meta['cards']} cards into {output} (content version {meta['content_version']}).")
+        signature = signature_path(output.resolve())
+        if key_file:
+            try:  # after the pack's rename: the signature is of the bytes in place
+                sign_file(output.resolve(), key_file)
+            except KetarefError as exc:
+                signature.unlink(missing_ok=True)  # never a signature that does not match the pack beside it
+                raise KetarefError(f"Built {output}, but it is not signed: {exc}") from exc
+        elif signature.is_file():
+            signature.unlink()
+            click.echo(f"note: removed {signature}, the signature of the pack this build replaced.", err=True)
+    signed = f", signed by key {key_id} into {signature}" if key_id else ""
+    click.echo(f"Built {meta['cards']} cards into {output} (content version {meta['content_version']}{signed}).")
     if other_source_into_default:
         click.echo(
             "note: this is the default pack, which KetaRef rebuilds from its bundled cards when they differ; "
@@ -266,6 +292,7 @@ def show_cmd(ctx: click.Context, card_id: str, fmt: str) -> None:
 @click.pass_context
 def info_cmd(ctx: click.Context, as_json: bool) -> None:
     """Describe the pack in use: versions, build date, cards per category, changes since the previous pack."""
+    from .trust import pack_trust
     from .updates import changes_for
 
     with user_errors():
@@ -273,6 +300,8 @@ def info_cmd(ctx: click.Context, as_json: bool) -> None:
             pack.verify()
             info = pack.info()
             path = pack.path
+        trust = pack_trust(path)
+    info["signature"] = trust.as_info()
     changes = changes_for(path)
     if changes:
         info["changes"] = changes.as_info()
@@ -286,6 +315,7 @@ def info_cmd(ctx: click.Context, as_json: bool) -> None:
     click.echo(f"Built:           {info['built_at']}")
     click.echo(f"Schema version:  {info['schema_version']}")
     click.echo(f"Content SHA-256: {info['content_sha256']}")
+    click.echo(f"Signature:       {trust.label()}")
     click.echo(f"Cards:           {info['cards']}")
     for name, count in info["categories"].items():
         click.echo(f"  {CATEGORY_LABELS[name]:<20} {count}")
@@ -309,6 +339,13 @@ def info_cmd(ctx: click.Context, as_json: bool) -> None:
 @click.option(
     "--paper", type=click.Choice(["letter", "a4"]), help="Paper size (default: Preferences, site file, letter)."
 )
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "es"]),
+    default="en",
+    show_default=True,
+    help="es: print the Spanish version of each id (a Spanish id, handout-x-es, prints in Spanish anyway).",
+)
 @click.pass_context
 def handout_cmd(
     ctx: click.Context,
@@ -323,8 +360,12 @@ def handout_cmd(
     logo: Path | None,
     large_print: bool,
     paper: str | None,
+    lang: str,
 ) -> None:
     """Print cards (patient handouts or reference sheets) to one PDF, each starting on a new page.
+
+    --lang es prints the Spanish version of each id (a Spanish id given as such prints in Spanish with any --lang,
+    so one packet may mix languages).
 
     The clinic's name, phones, logo and paper come from these options, else Preferences, else the site file.
     """
@@ -333,6 +374,7 @@ def handout_cmd(
     from .gui import settings as S
     from .gui.print_controller import print_options
     from .handout import NO_PHONE, PrintOptions, WriteIn, check_logo, ensure_app, lacks_phone, write_pdf
+    from .translations import required_version
 
     given = {"--clinic": clinic, "--phone": phone, "--after-hours-phone": after_hours_phone}
     if no_clinic and any(value is not None for value in given.values()):
@@ -343,9 +385,10 @@ def handout_cmd(
             cards = []
             for card_id in card_ids:
                 try:
-                    cards.append(pack.card(card_id))
+                    card = pack.card(card_id)
                 except NotFoundError as exc:  # names the id and the nearest ones
                     raise KetarefError(f"{exc} Nothing was written.") from exc
+                cards.append(card if lang == "en" else required_version(pack, card, lang))
             titles = pack.titles()
         ensure_app()
         check_logo(logo)
@@ -380,7 +423,7 @@ def handout_cmd(
 )
 def lint_cmd(source: Path | None) -> None:
     """Check the card sources: format, links, sources, review dates, handout reading grade (body and summary)."""
-    from .lint import MAX_HANDOUT_GRADE, lint
+    from .lint import MAX_HANDOUT_GRADE, MIN_SPANISH_EASE, TARGET_SPANISH_EASE, lint
     from .paths import resources_dir
 
     with user_errors():
@@ -391,6 +434,12 @@ def lint_cmd(source: Path | None) -> None:
         boxed = report.summary_grades[card_id]
         verdict, boxed_verdict = ("ok" if g <= MAX_HANDOUT_GRADE else "too hard" for g in (grade, boxed))
         click.echo(f"{path}: reading grade {grade} (Flesch-Kincaid, {verdict}); summary {boxed} ({boxed_verdict})")
+    for card_id, (path, ease, huerta) in sorted(report.ease.items()):
+        verdict = "ok" if ease >= TARGET_SPANISH_EASE else "below target" if ease >= MIN_SPANISH_EASE else "too hard"
+        click.echo(
+            f"{path}: reading ease {ease} (INFLESZ, Szigriszt-Pazos, {verdict}); Fernández-Huerta {huerta}; "
+            f"summary {report.summary_ease[card_id]}"
+        )
     summary = f"{report.cards} cards: {len(report.errors)} error(s), {len(report.warnings)} warning(s)."
     if report.errors:
         raise Failure(summary)
@@ -452,6 +501,61 @@ def verify_cmd(pack_file: Path, key_file: Path | None) -> None:
     if not accepted:
         raise Failure(line)
     click.echo(line)
+
+
+@main.command("update")
+@click.option("--check", "action", flag_value="check", help="Say which update would be offered, and why not others.")
+@click.option("--install", "action", flag_value="install", help="Install that update (the same checks as the window).")
+@click.option("--rollback", "action", flag_value="rollback", help="Go back to the pack in use before the last update.")
+@click.pass_context
+def update_cmd(ctx: click.Context, action: str | None) -> None:
+    """Pack updates for scripts: exit 0 when an update is (or was) found, installed or rolled back, else 1.
+
+    The updates folder is KETAREF_UPDATES, else the site file's updates_folder.
+    """
+    import logging
+
+    from . import updates
+
+    if action is None:
+        raise click.UsageError("Give one of --check, --install or --rollback.")
+    logging.getLogger(updates.__name__).setLevel(logging.ERROR)  # the reasons a pack is passed over: printed below
+    with user_errors():
+        if action == "rollback":
+            restored = updates.rollback()
+            from .store import open_pack
+
+            with open_pack(restored) as pack:
+                version = pack.content_version
+            click.echo(f"Rolled back to content version {version} ({restored}).")
+            return
+        folder = updates.updates_folder()
+        if folder is None:
+            raise KetarefError(
+                f"No updates folder: set {updates.UPDATES_ENV} or updates_folder in the site file (ketaref-site.toml)."
+            )
+        if not folder.is_dir():
+            raise KetarefError(f"The updates folder {folder} is not there (or cannot be reached).")
+        with open_current(ctx) as current:
+            current_path, current_version = current.path, current.content_version
+        skipped: updates.Skipped = []
+        found = updates.find_update(folder, current_path, skipped=skipped)
+        if action == "check":
+            for path, reason in skipped:
+                click.echo(f"skipped {path.name}: {reason}")
+        if found is None:
+            if action == "check":
+                raise Failure(f"No update: content {current_version} in use is the latest usable pack in {folder}.")
+            raise Failure(f"Nothing installed: no usable update in {folder} (content {current_version} in use).")
+        offer = (
+            f"content version {found.content_version} from {found.path} ({found.signature_label}); "
+            f"{current_version} in use"
+        )
+        if action == "check":
+            click.echo(f"Update available: {offer}.")
+            return
+        installed = updates.install_update(found)
+    click.echo(f"Installed content version {found.content_version} ({found.signature_label}) as {installed}.")
 
 
 @main.group("dose")

@@ -14,6 +14,10 @@ from .errors import Problem
 from .model import Card, review_due_from
 
 MAX_HANDOUT_GRADE = 8.0
+# Spanish handouts: reading ease on the INFLESZ scale (Szigriszt-Pazos, textstat with set_lang("es")); under 55 fails
+# ("algo difícil"), under 65 (the target, "bastante fácil") warns.
+MIN_SPANISH_EASE = 55.0
+TARGET_SPANISH_EASE = 65.0
 # The summary is set off in a box at the top of the card and, on a handout, of the printed sheet: read at a glance.
 MAX_HANDOUT_SUMMARY_WORDS = 50
 MAX_SUMMARY_WORDS = 90
@@ -26,6 +30,9 @@ class LintReport:
     problems: list[Problem] = field(default_factory=list)
     grades: dict[str, tuple[str, float]] = field(default_factory=dict)  # id -> (path, grade of body_text)
     summary_grades: dict[str, float] = field(default_factory=dict)  # id -> grade of the summary
+    # Spanish patient cards: id -> (path, Szigriszt-Pazos (INFLESZ) and Fernández-Huerta of body_text)
+    ease: dict[str, tuple[str, float, float]] = field(default_factory=dict)
+    summary_ease: dict[str, float] = field(default_factory=dict)  # id -> INFLESZ of the summary
     cards: int = 0
     # What a build writes: the synonym groups, and the cards rendered (body_html, body_text), in id order.
     groups: list[list[str]] = field(default_factory=list)
@@ -90,7 +97,7 @@ def content_problems(
     """The checks beyond the card format, over valid cards (rendered: the patient cards with body_text filled in;
     folder: the source folder, whose kept reading grades are used, and with keep_grades brought up to date)."""
     from . import clock
-    from .grades import reading_grades
+    from .grades import reading_grades, spanish_scores
 
     today = today or clock.today()
     where = {p.card.id: p for p in parsed}  # each card's source, for the line of a front-matter key
@@ -128,9 +135,35 @@ def content_problems(
                     warning=not handout,
                 )
             )
-    patients = [rendered[c.id] for c in cards if c.audience == "patient"]
+    patients = [rendered[c.id] for c in cards if c.audience == "patient" and c.lang == "en"]
+    spanish = [rendered[c.id] for c in cards if c.audience == "patient" and c.lang == "es"]
     texts = [text for card in patients for text in (card.body_text, card.summary)]
-    grades = reading_grades(texts, folder, keep_grades, run)
+    spanish_texts = [text for card in spanish for text in (card.body_text, card.summary)]
+    grades = reading_grades(texts, folder, keep_grades, run, spanish_texts)
+    for card in spanish:
+        ease, huerta = (round(x, 1) for x in spanish_scores(grades, card.body_text))
+        report.ease[card.id] = (card.path, ease, huerta)
+        if ease < TARGET_SPANISH_EASE:
+            report.problems.append(
+                Problem(
+                    card.path,
+                    1,
+                    f"reading ease {ease} (INFLESZ, Szigriszt-Pazos) is under {TARGET_SPANISH_EASE:g} for a Spanish "
+                    f"patient handout (under {MIN_SPANISH_EASE:g} fails): use shorter sentences and plainer words",
+                    warning=ease >= MIN_SPANISH_EASE,
+                )
+            )
+        summary_ease = round(spanish_scores(grades, card.summary)[0], 1)
+        report.summary_ease[card.id] = summary_ease
+        if summary_ease < MIN_SPANISH_EASE:
+            report.problems.append(
+                Problem(
+                    card.path,
+                    where[card.id].line_of("summary"),
+                    f"summary reading ease {summary_ease} (INFLESZ) is under {MIN_SPANISH_EASE:g}: it prints first "
+                    "on the handout; use short sentences and plain words",
+                )
+            )
     for card in patients:
         grade = round(grades[card.body_text], 1)
         report.grades[card.id] = (card.path, grade)

@@ -34,6 +34,9 @@ CATEGORY_LABELS: dict[str, str] = {
 }
 
 AUDIENCES: tuple[str, ...] = ("clinician", "patient")
+# Card languages: English, and Spanish translations of English cards (ids "<english id>-es").
+LANGS: tuple[str, ...] = ("en", "es")
+LANG_LABELS: dict[str, str] = {"en": "English", "es": "Espa\u00f1ol"}
 
 # Links between cards in a body: [[card-id]] and [text](card:card-id).
 WIKI_LINK_RE = re.compile(r"\[\[([^\]\n]*)\]\]")
@@ -91,6 +94,9 @@ class Card:
     body_html: str = ""
     body_text: str = ""
     path: str = ""
+    lang: str = "en"
+    translation_of: str = ""  # a translation: the id of the English card it was translated from
+    translation_of_sha256: str = ""  # and the digest of that card's body it was translated from (body_digest)
 
     @property
     def is_handout(self) -> bool:
@@ -102,6 +108,18 @@ class Card:
         from . import clock
 
         return (today or clock.today()) > review_due_from(self.reviewed)
+
+
+def body_digest(body: str) -> str:
+    """The digest a translation records of its English card's body (sha256 of the Markdown body as parsed)."""
+    import hashlib
+
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def translation_id(card_id: str, lang: str) -> str:
+    """The id of a card's translation into lang ("handout-x" -> "handout-x-es")."""
+    return f"{card_id}-{lang}"
 
 
 @dataclass(frozen=True)
@@ -119,6 +137,7 @@ class Hit:
     audience: str
     snippet: str
     score: float
+    lang: str = "en"  # "es": a Spanish translation (the window shows a language badge)
 
 
 @dataclass(frozen=True)

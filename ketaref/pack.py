@@ -217,6 +217,12 @@ def build(
     output = output.resolve()
     if output.is_dir():
         raise KetarefError(f"{output} is a folder: give a file name for the pack, e.g. {output / 'pack.sqlite'}")
+    from .atomic import NotAFileError, check_target
+
+    try:
+        check_target(output)  # never replace a device, a pipe or a socket
+    except NotAFileError as exc:
+        raise KetarefError(f"Not written: {exc}.") from exc
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         with atomic_path(output) as tmp:
@@ -224,5 +230,7 @@ def build(
             _write(tmp, cards, report.groups, meta)
     except OSError as exc:
         raise KetarefError(f"cannot write the pack to {output}: {exc.strerror or exc}") from exc
+    except sqlite3.Error as exc:  # "database or disk is full": the old pack stays
+        raise KetarefError(f"cannot write the pack to {output}: {exc}; the previous pack is unchanged") from exc
     log.info("built %s: %d cards", output, len(cards))
     return meta

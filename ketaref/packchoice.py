@@ -1,5 +1,11 @@
 """Which pack to open: --pack, else KETAREF_PACK, else an installed update newer than the bundled resources,
-else the default pack built from them (with the same checks and refusal as `ketaref pack`)."""
+else the default pack built from them (with the same checks and refusal as `ketaref pack`).
+
+When a signing key is trusted (site file, KETAREF_TRUSTED_KEYS), a pack named by --pack or KETAREF_PACK and an
+installed update must carry a good signature by one of them; the built-in pack is trusted as part of the program.
+A refused or damaged installed update gives way to the built-in pack, and a damaged cached default pack is built
+again, each with a message, so that the window always opens.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,15 @@ import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .paths import bundled_pack, cached_pack, resources_dir, update_ever_installed, user_dir
 from .schema import META, named
+
+if TYPE_CHECKING:
+    from .store import Pack
+
+Notice = Callable[[str], None]
 
 
 def _meta(path: Path) -> dict[str, str]:
@@ -77,31 +89,63 @@ def _write_stamp(stamp: Path, fingerprint: str) -> None:
         temporary.unlink(missing_ok=True)
 
 
-def installed_update(resources: Path) -> Path | None:
-    """The installed pack update (ketaref.updates), when its content version is above the bundled resources'."""
+def installed_update(resources: Path, warn: Notice | None = None) -> Path | None:
+    """The installed pack update (ketaref.updates), when its content version is above the bundled resources' and
+    its signature is accepted (a refused one is reported to warn and not used)."""
     if not update_ever_installed():
         return None
     from .source_folder import content_version
     from .updates import active_pack, is_newer
 
     installed = active_pack()
-    if installed and is_newer(_meta(installed).get("content_version", ""), content_version(resources)):
+    if installed is None:
+        return None
+    version = _meta(installed).get("content_version")
+    if version is None:
+        _warn(
+            warn,
+            f"The installed pack update {installed} is damaged or unreadable. Using the built-in pack; "
+            "File > Roll back or `ketaref update --rollback` goes back to the previous pack.",
+        )
+        return None
+    if is_newer(version, content_version(resources)):
+        from .trust import UntrustedPackError, require_trusted
+
+        try:
+            require_trusted(installed, "The installed pack update")
+        except UntrustedPackError as exc:
+            _warn(warn, f"{exc} Using the built-in pack; File > Roll back or `ketaref update --rollback` goes back.")
+            return None
         return installed
     return None
 
 
-def default_pack(
-    progress: Callable[[int, int], None] | None = None, notice: Callable[[str], None] | None = None
+def _warn(warn: Notice | None, message: str) -> None:
+    """Tell the user (the window's message route and the CLI's stderr log it themselves), else log it."""
+    if warn:
+        warn(message)
+    else:
+        import logging
+
+        logging.getLogger(__name__).warning("%s", message)
+
+
+def builtin_pack(
+    progress: Callable[[int, int], None] | None = None, notice: Notice | None = None, rebuild: bool = False
 ) -> Path:
-    """The default pack: a newer installed update, else the prebuilt one in the bundle, else one built in the cache."""
+    """The pack that comes with the program: the prebuilt one in the bundle, else one built in the cache from the
+    bundled resources (built again when rebuild is set: the cached one is damaged)."""
+    from .atomic import remove_leftovers
+
     resources = resources_dir()
-    installed = installed_update(resources)
-    if installed:
-        return installed
     bundled = bundled_pack()
-    if is_current(bundled, resources):
+    if not rebuild and is_current(bundled, resources):
         return bundled
     target = cached_pack()
+    remove_leftovers(target)  # a build killed part way leaves its temporary file beside the pack
+    if rebuild:
+        (user_dir("cache") / STAMP_FILE).unlink(missing_ok=True)
+        target.unlink(missing_ok=True)
     if not is_current(target, resources):
         from .errors import CardError
         from .pack import build
@@ -120,11 +164,59 @@ def default_pack(
     return target
 
 
+def default_pack(
+    progress: Callable[[int, int], None] | None = None, notice: Notice | None = None, warn: Notice | None = None
+) -> Path:
+    """The default pack: a newer installed update, else the prebuilt one in the bundle, else one built in the cache.
+
+    warn gets what the user must be told (an installed update refused); it defaults to notice.
+    """
+    installed = installed_update(resources_dir(), warn or notice)
+    if installed:
+        return installed
+    return builtin_pack(progress, notice)
+
+
 def resolve_pack(explicit: str | os.PathLike[str] | None = None, **kwargs: Callable[..., None] | None) -> Path:
-    """The pack to use: an explicit path, else KETAREF_PACK, else the default pack (or a newer installed update)."""
-    if explicit:
-        return Path(explicit)
-    env = os.environ.get("KETAREF_PACK")
-    if env:
-        return Path(env)
+    """The pack to use: an explicit path, else KETAREF_PACK, else the default pack (or a newer installed update).
+
+    A pack named by --pack or KETAREF_PACK whose signature is refused raises UntrustedPackError.
+    """
+    chosen = explicit or os.environ.get("KETAREF_PACK")
+    if chosen:
+        path = Path(chosen)
+        if path.is_file():  # a missing one is open_pack's plain error
+            from .trust import require_trusted
+
+            require_trusted(path, "The pack")
+        return path
     return default_pack(**kwargs)
+
+
+def open_chosen(
+    explicit: str | os.PathLike[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    notice: Notice | None = None,
+    warn: Notice | None = None,
+) -> Pack:
+    """Open the pack resolve_pack chooses. When it is not one the user named and it cannot be opened, carry on
+    with the built-in pack (an installed update that is damaged) or build the default pack again (a damaged cached
+    one); warn (default: notice) says so. PackError only when there is no way to open a pack."""
+    from .errors import PackError
+    from .store import open_pack
+
+    warn = warn or notice
+    path = resolve_pack(explicit, progress=progress, notice=notice, warn=warn)
+    try:
+        return open_pack(path)
+    except PackError as exc:
+        if explicit or os.environ.get("KETAREF_PACK"):
+            raise
+        failed = exc
+    cached = path.resolve() == cached_pack().resolve()
+    if cached:
+        message = f"{failed} Building the default pack again."
+    else:
+        message = f"{failed} Using the built-in pack; File > Roll back or `ketaref update --rollback` goes back."
+    _warn(warn, message)
+    return open_pack(builtin_pack(progress, notice, rebuild=cached))

@@ -19,13 +19,13 @@ ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "td": {"align", "colspan", "rowspan"},
     "th": {"align", "colspan", "rowspan"},
-    "span": {"class"},
-    "li": {"class"},
-    "table": {"class"},
-    "ul": {"class"},
     "*": {"id"},
 }
+# The only classes a card body may carry (tick boxes): none of the stylesheets' classes may hide or shrink text,
+# and no style attribute or <style> is allowed at all.
+ALLOWED_CLASSES = {"span": {"box"}, "li": {"task"}, "ul": {"tasks"}}
 URL_SCHEMES = {"http", "https", "card", "mailto"}
+MAX_SPAN = 50  # colspan/rowspan above this is dropped (a huge span makes Qt lay out a huge table)
 BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd", "pre", "blockquote", "tr"}
 BOX_EMPTY, BOX_TICKED = "\u2610", "\u2611"
 # Title of the links made from [[id]]: their text is another card's title, kept out of this card's search text.
@@ -52,18 +52,79 @@ def _tick_boxes(html_text: str) -> str:
     return re.sub(r"<ul>(\s*<li class=\"task\">)", r'<ul class="tasks">\1', marked)
 
 
+def _attribute(tag: str, name: str, value: str) -> str | None:
+    """Drop a colspan or rowspan that is not a small number."""
+    if name in ("colspan", "rowspan") and not (value.strip().isdigit() and 0 < int(value) <= MAX_SPAN):
+        return None
+    return value
+
+
 def sanitize(html_text: str) -> str:
-    """Remove scripts, frames, event handlers, images and any link scheme other than http(s), card and mailto."""
+    """Remove scripts, frames, styles, event handlers, images and any link scheme other than http(s), card and
+    mailto, and show a link whose text reads as another address than it opens with its real address.
+
+    The one sanitiser: a build runs it on every card, and the store runs it again on every card it reads.
+    """
     import nh3
 
-    return nh3.clean(
+    cleaned = nh3.clean(
         html_text,
         tags=ALLOWED_TAGS,
+        clean_content_tags={"script", "style"},
         attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
+        attribute_filter=_attribute,
         url_schemes=URL_SCHEMES,
         link_rel=None,
         strip_comments=True,
     )
+    return _ANCHOR_RE.sub(_honest_link, cleaned) if "<a" in cleaned else cleaned
+
+
+_ANCHOR_RE = re.compile(r"<a\b([^>]*)>(.*?)</a>", re.S)
+_HREF_RE = re.compile(r'\bhref="([^"]*)"')
+# Link text that reads as an address: a URL, a domain (with a letters-only top level) or an e-mail address.
+_ADDRESS_RE = re.compile(
+    r"(?:[a-z][a-z0-9+.-]*:(?://)?)?(?:[^\s@/]+@)?(?:[\w-]+\.)+[a-z]{2,}\.?(?::\d+)?(?:[/?#]\S*)?", re.I
+)
+
+
+def _address(text: str) -> tuple[str, str, str] | None:
+    """(scheme, host, path) of a link target or of link text that reads as an address; host without "www."."""
+    from urllib.parse import urlsplit
+
+    text = text.strip()
+    if "://" not in text and not text.lower().startswith("mailto:"):
+        text = ("mailto:" if "@" in text.split("/")[0] else "http://") + text
+    try:
+        parts = urlsplit(text)
+        if parts.scheme.lower() == "mailto":
+            user, _, host = parts.path.rpartition("@")
+            return "mailto", host.lower().removeprefix("www."), user.lower()
+        host = (parts.hostname or "").lower().rstrip(".").removeprefix("www.")
+    except ValueError:
+        return None
+    path = parts.path.rstrip("/") + (f"?{parts.query}" if parts.query else "")
+    return parts.scheme.lower(), host, path
+
+
+def _honest_link(found: re.Match[str]) -> str:
+    """A link whose visible text reads as an address it does not open: web links show their real address, card
+    links lose the link (their text stays)."""
+    attrs, inner = found.group(1), found.group(2)
+    text = html.unescape(re.sub(r"<[^>]*>", "", inner)).strip()
+    if not _ADDRESS_RE.fullmatch(text):
+        return found.group(0)
+    href_found = _HREF_RE.search(attrs)
+    href = html.unescape(href_found.group(1)) if href_found else ""
+    shown, target = _address(text), _address(href) if href else None
+    if shown and target and shown[1] == target[1] and target[2].startswith(shown[2]):
+        explicit = re.match(r"[a-z][a-z0-9+.-]*:", text, re.I)
+        if not explicit or shown[0] == target[0]:
+            return found.group(0)
+    if href and href.split(":", 1)[0].lower() in ("http", "https", "mailto"):
+        return f"<a{attrs}>{html.escape(href, quote=False)}</a>"
+    return inner
 
 
 class _Markdown:
@@ -245,8 +306,10 @@ def card_document(
     if card.sources and not (print_mode and card.is_handout):
         items = []
         for source in card.sources:
-            link = source.link()
-            ref = f' <a href="{esc(link)}">{esc(link)}</a>' if link else ""
+            link = source.link() or ""
+            web = link.split(":", 1)[0].strip().lower() in ("http", "https")
+            # A pack's source address is linked only when it is a web address; any other is shown as text.
+            ref = f' <a href="{esc(link)}">{esc(link)}</a>' if web else f" {esc(link)}" if link else ""
             items.append(f"<li>{esc(source.cite)}{ref}</li>")
         parts.append(f'<h2 id="sources">Sources</h2><ol class="sources">{"".join(items)}</ol>')
     if not print_mode:  # on paper the footer of every page carries it

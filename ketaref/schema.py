@@ -17,7 +17,7 @@ from .model import CATEGORIES, Card, Hit, Source
 # meta.schema_version and PRAGMA user_version: raised only when a reader of the old schema cannot read a new pack.
 SCHEMA_VERSION = 1
 # Bumped whenever what a build writes changes (columns, rendering), so stale cached packs are rebuilt.
-PACK_FORMAT = 5
+PACK_FORMAT = 6  # 6: cards.lang and cards.translation_of (Spanish handouts)
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ CARDS = Table(
     {
         "id": str, "title": str, "category": str, "audience": str, "summary": str, "body": str,
         "body_text": str, "body_html": str, "keywords": str, "reviewed": str, "related": str,
-        "category_order": int, "path": str,
+        "category_order": int, "path": str, "lang": str, "translation_of": str,
     },
     "id",
 )  # fmt: skip
@@ -69,11 +69,23 @@ TERMS_TABLE = "terms"
 
 REQUIRED_TABLES = frozenset({table.name for table in TABLES} | {FTS_TABLE, TERMS_TABLE})
 REQUIRED_META = ("schema_version", "content_version", "built_at", "content_sha256")
+# The tables FTS5 makes for the index (content="cards": no _content table), and the indexes a build makes.
+FTS_SHADOW_TABLES = frozenset(f"{FTS_TABLE}_{part}" for part in ("data", "idx", "docsize", "config"))
+INDEXES = frozenset({"idx_cards_category_order_title", "cards_title_nocase"})
+# Every table a pack may hold: a pack with any other table, or with a view or trigger, is refused.
+EXPECTED_TABLES = REQUIRED_TABLES | FTS_SHADOW_TABLES
+TERMS_COLUMNS = frozenset({"term", "docs"})
+
+# The largest card body a pack may hold, in bytes of Markdown (UTF-8): bigger cards are refused at build and at
+# open (a 100 MB card made search take a minute and printing crash). Its HTML and plain text may be
+# RENDERED_FACTOR times that; any other column of a card MAX_BODY_BYTES.
+MAX_BODY_BYTES = 1_000_000
+RENDERED_FACTOR = 8
 
 # The cards columns a Card is read from, and those a search hit is.
 CARD_COLUMNS = ("id", "title", "category", "audience", "summary", "body", "body_text", "body_html", "keywords",
-                "reviewed", "related", "path")  # fmt: skip
-HIT_COLUMNS = ("id", "title", "category", "audience", "summary")
+                "reviewed", "related", "path", "lang", "translation_of")  # fmt: skip
+HIT_COLUMNS = ("id", "title", "category", "audience", "summary", "lang")
 SOURCE_FIELDS = ("cite", "pmid", "pmcid", "doi", "url")
 KEYWORD_SEPARATOR = ", "
 
@@ -88,6 +100,61 @@ def named(conn: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> Ite
     cursor = conn.cursor()
     cursor.row_factory = sqlite3.Row
     return iter(cursor.execute(sql, params))
+
+
+def schema_problem(conn: sqlite3.Connection) -> str | None:
+    """Why the database's schema is not exactly a pack's (a view, trigger or unexpected table or column, a
+    foreign full-text tokenizer), as words after "The pack ... is refused: ", or None when it is."""
+    tables = {table.name: table for table in TABLES}
+    for kind, name, table_name, sql in conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"):
+        if kind in ("view", "trigger"):
+            return f"it holds a {kind} ({name!r}), which no KetaRef pack has"
+        if kind == "index":
+            autoindex = isinstance(name, str) and name.startswith("sqlite_autoindex_") and sql is None
+            if table_name not in EXPECTED_TABLES or not (autoindex or name in INDEXES):
+                return f"it holds an unexpected index ({name!r})"
+        elif kind != "table" or name not in EXPECTED_TABLES:
+            return f"it holds an unexpected {kind} ({name!r})"
+        elif name == FTS_TABLE:
+            text = " ".join(str(sql).split())
+            if "USING FTS5" not in text.upper() or f"tokenize='{TOKENIZE}'" not in text:
+                return "its search index is not the one KetaRef builds (another module or tokenizer)"
+    for name, expected in [*((t.name, frozenset(t.columns)) for t in tables.values()), (TERMS_TABLE, TERMS_COLUMNS)]:
+        found = frozenset(str(row[1]) for row in conn.execute(f"PRAGMA table_info({name})"))
+        if found - expected:
+            return f"its {name} table has columns no pack has ({', '.join(sorted(found - expected))})"
+        if found and expected - found:
+            missing = ", ".join(sorted(expected - found))
+            return f"it is from another version of KetaRef (its {name} table has no {missing}); build it again"
+    return None
+
+
+def size_problem(conn: sqlite3.Connection) -> str | None:
+    """The first card with a column above its size limit (MAX_BODY_BYTES), as words, or None."""
+    limits = {name: MAX_BODY_BYTES for name in CARDS.columns if CARDS.columns[name] is str}
+    limits["body_html"] = limits["body_text"] = RENDERED_FACTOR * MAX_BODY_BYTES
+    # length() of a BLOB needs no read of the value: only an oversized card costs anything.
+    checks = " OR ".join(f"length(CAST({name} AS BLOB)) > {limit}" for name, limit in limits.items())
+    row = conn.execute(f"SELECT id FROM {CARDS.name} WHERE {checks} LIMIT 1").fetchone()
+    if row is None:
+        return None
+    return f"its card {str(row[0])[:80]!r} is larger than the limit of {MAX_BODY_BYTES:,} bytes of text"
+
+
+class BadRow(ValueError):
+    """A card row whose values cannot be read as a card (a date that is not a date, keywords that are not text)."""
+
+    def __init__(self, card_id: object, column: str, value: object) -> None:
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:39] + "\u2026"
+        self.card_id = str(card_id)
+        super().__init__(f"card {self.card_id[:80]!r} has a bad {column} value ({shown})")
+
+
+def _text(row: Mapping[str, Any] | sqlite3.Row, name: str, optional: bool = False) -> str:
+    value = row[name]
+    if isinstance(value, str) or (optional and value is None):
+        return value or ""
+    raise BadRow(row["id"], name, value)
 
 
 def card_row(card: Card) -> dict[str, Any]:
@@ -108,6 +175,8 @@ def card_row(card: Card) -> dict[str, Any]:
         "related": json.dumps(list(card.related)),
         "category_order": CATEGORIES.index(card.category),
         "path": card.path,
+        "lang": card.lang,
+        "translation_of": card.translation_of,
     }
 
 
@@ -118,31 +187,53 @@ def source_rows(card: Card) -> Iterator[dict[str, Any]]:
 
 
 def card_from_row(row: Mapping[str, Any] | sqlite3.Row, sources: Iterable[Source] = ()) -> Card:
-    """The Card of a cards row (with CARD_COLUMNS) and its sources."""
+    """The Card of a cards row (with CARD_COLUMNS) and its sources; BadRow names the card and the column when a
+    value is not what a build writes."""
     import json
 
+    card_id = _text(row, "id")
+    try:
+        reviewed = dt.date.fromisoformat(_text(row, "reviewed"))
+    except ValueError:
+        raise BadRow(card_id, "reviewed", row["reviewed"]) from None
+    try:
+        related = json.loads(_text(row, "related"))
+    except ValueError:
+        raise BadRow(card_id, "related", row["related"]) from None
+    if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
+        raise BadRow(card_id, "related", row["related"])
     return Card(
-        id=row["id"],
-        title=row["title"],
-        category=row["category"],
-        audience=row["audience"],
-        summary=row["summary"],
-        body=row["body"],
-        body_text=row["body_text"],
-        body_html=row["body_html"],
-        keywords=tuple(k for k in row["keywords"].split(KEYWORD_SEPARATOR) if k),
-        reviewed=dt.date.fromisoformat(row["reviewed"]),
-        related=tuple(json.loads(row["related"])),
+        id=card_id,
+        title=_text(row, "title"),
+        category=_text(row, "category"),
+        audience=_text(row, "audience"),
+        summary=_text(row, "summary"),
+        body=_text(row, "body"),
+        body_text=_text(row, "body_text"),
+        body_html=_text(row, "body_html"),
+        keywords=tuple(k for k in _text(row, "keywords").split(KEYWORD_SEPARATOR) if k),
+        reviewed=reviewed,
+        related=tuple(related),
         sources=tuple(sources),
-        path=row["path"] or "",
+        path=_text(row, "path", optional=True),
+        lang=_text(row, "lang", optional=True) or "en",
+        translation_of=_text(row, "translation_of", optional=True),
     )
 
 
-def source_from_row(row: Mapping[str, Any] | sqlite3.Row) -> Source:
-    """The Source of a sources row."""
-    return Source(**{name: row[name] for name in SOURCE_FIELDS})
+def source_from_row(row: Mapping[str, Any] | sqlite3.Row, card_id: str = "?") -> Source:
+    """The Source of a sources row (BadRow when its citation is not text)."""
+    values = {name: row[name] for name in SOURCE_FIELDS}
+    for name, value in values.items():
+        if not isinstance(value, str) and (name == "cite" or value is not None):
+            raise BadRow(card_id, f"source {name}", value)
+    return Source(**values)
 
 
 def hit_from_row(row: Mapping[str, Any] | sqlite3.Row, snippet: str, score: float = 0.0) -> Hit:
-    """A search hit from a cards row (with at least id, title, category, audience) and its snippet."""
-    return Hit(row["id"], row["title"], row["category"], row["audience"], snippet, score)
+    """A search hit from a cards row (with at least id, title, category, audience) and its snippet; a missing
+    title reads "(damaged card ID)", so that one bad row shows as such and every other result still does."""
+    card_id = str(row["id"])
+    title = row["title"] if isinstance(row["title"], str) else f"(damaged card {card_id})"
+    lang = row["lang"] if "lang" in row.keys() and isinstance(row["lang"], str) else "en"
+    return Hit(card_id, title, str(row["category"]), str(row["audience"]), snippet, score, lang or "en")

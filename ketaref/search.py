@@ -138,6 +138,8 @@ class Synonyms:
         case_sensitive: dict[tuple[str, ...], str] = {}
         rows = conn.execute("SELECT group_id, term, tokens FROM synonyms ORDER BY group_id, term")
         for group_id, term, normalized in rows:
+            if not (isinstance(term, str) and isinstance(normalized, str)):  # a damaged row: skipped, not fatal
+                continue
             key = tuple(normalized.split())
             if not key:
                 continue
@@ -805,7 +807,7 @@ def _ranked(
         if row["id"] not in hits:
             snippet = _snippet(row["snippet"] or "", row["summary"], prefixes)
             hits[row["id"]] = hit_from_row(row, snippet, round(-row["rank"], 4))
-            keywords[row["id"]] = row["keywords"] or ""
+            keywords[row["id"]] = row["keywords"] if isinstance(row["keywords"], str) else ""
     if not hits:
         return []
     weights = _weights(units, total, docs)
@@ -815,10 +817,9 @@ def _ranked(
     stems = {stem(t) if t.isalpha() else t for u in units for alt in u.alternatives for t in alt}
 
     def order(hit: Hit) -> tuple[float, float, int, float]:
-        title = tokens(hit.title)
-        head_tokens = tokens(hit.title.split(":", 1)[0]) if ":" in hit.title else title
+        title, head_tokens = _title_tokens(hit.title if isinstance(hit.title, str) else "")
         score = _topic(units, weights, hit, keywords[hit.id], typed, title, head_tokens)
-        if overview and hit.id.endswith(OVERVIEW_SUFFIX) and units[0].in_title(title):
+        if overview and str(hit.id).endswith(OVERVIEW_SUFFIX) and units[0].in_title(title):
             score += 1.0  # a drug's name alone: its one-screen summary first
         # Then the title most about the words ("Spravato (esketamine) approvals" before "Spravato session record
         # (REMS monitoring form)"), then the one that starts with them; then bm25.
@@ -833,6 +834,27 @@ def _ranked(
 def _joined(toks: list[str]) -> str:
     """Tokens as one string that a unit's patterns are found in (see _Unit.patterns)."""
     return " " + " ".join(toks) + " "
+
+
+# The same cards come back keystroke after keystroke: their titles and keywords are read into tokens once.
+@functools.lru_cache(maxsize=4096)
+def _title_tokens(title: str) -> tuple[list[str], list[str]]:
+    """A title's tokens, and those of its part before any colon."""
+    whole = tokens(title)
+    return whole, tokens(title.split(":", 1)[0]) if ":" in title else whole
+
+
+@functools.lru_cache(maxsize=4096)
+def _keyword_phrases(keywords: str) -> tuple[list[list[str]], str]:
+    """A card's keywords as token lists, and all of them as one string (kept apart by NUL) for patterns."""
+    phrases = [TOKEN_RE.findall(k) for k in normalize(keywords).split(",")] if keywords else []
+    return phrases, " " + " \x00 ".join(" ".join(p) for p in phrases) + " "
+
+
+@functools.lru_cache(maxsize=64)
+def _label(category: str) -> str:
+    """A category's label as _joined() tokens ("dosing" finds "dose")."""
+    return _joined(tokens(CATEGORY_LABELS.get(category, category)))
 
 
 def _topic(
@@ -851,9 +873,8 @@ def _topic(
     a filler word in the title ("after" of "after treatment driving"). Handouts count a little less.
     """
     title, head = _joined(title_tokens), _joined(head_tokens)
-    phrases = [TOKEN_RE.findall(k) for k in normalize(keywords).split(",")] if keywords else []
-    every_keyword = " " + " \x00 ".join(" ".join(p) for p in phrases) + " "
-    label = _joined(tokens(CATEGORY_LABELS.get(hit.category, hit.category)))
+    phrases, every_keyword = _keyword_phrases(keywords)
+    label = _label(hit.category if isinstance(hit.category, str) else "")
     score = 0.0
     for unit, weight in zip(units, weights, strict=True):
         typed_patterns, patterns = unit.patterns

@@ -225,3 +225,9 @@ def verify_file(path: Path, trusted: list[PublicKey]) -> Verdict:
     except OSError as error:
         return Verdict(True, shown, f"it could not be read ({error.strerror or error})", comment)
     return Verdict(True, shown, "", comment)
+
+
+def secret_key_id(key_file: Path) -> str:
+    """The key id of a secret key file, checking it can sign (SignatureError with a plain reason otherwise)."""
+    key_id, _seed = _secret_key(key_file)
+    return key_id[::-1].hex().upper()

@@ -7,6 +7,7 @@ keys that are fine still apply.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import sys
@@ -145,18 +146,33 @@ _loaded: dict[tuple[object, ...], Site] = {}
 
 
 def site_in_force(check_logo: Callable[[Path], None] | None = None) -> Site:
-    """The site file in force, read once per version of the file (its problems are logged once, not per use)."""
+    """The site file in force, read once per version of the file: its problems are logged once, not at each use.
+
+    With check_logo, a logo that cannot be printed is dropped with one more problem (logged once as well).
+    """
     path = find_site_file()
     try:
         stamp: tuple[object, ...] = (path.stat().st_mtime_ns, path.stat().st_size) if path is not None else ()
     except OSError:
         stamp = ("unreadable",)
-    key = (path, stamp, check_logo is not None)
-    if key not in _loaded:
-        if len(_loaded) > 16:  # tests and a changing file: keep the cache small
-            _loaded.clear()
-        _loaded[key] = load_site(path, check_logo) if path is not None else Site()
-    return _loaded[key]
+    if len(_loaded) > 32:  # tests and a changing file: keep the cache small
+        _loaded.clear()
+    base = (path, stamp)
+    if base not in _loaded:
+        _loaded[base] = load_site(path) if path is not None else Site()
+    site = _loaded[base]
+    if check_logo is None or site.logo is None:
+        return site
+    checked = (path, stamp, "logo")
+    if checked not in _loaded:
+        _loaded[checked] = site
+        try:
+            check_logo(site.logo)
+        except KetarefError as error:
+            problem = f"logo not used: {error}"
+            log.warning("Site file %s: %s", path, problem)
+            _loaded[checked] = dataclasses.replace(site, logo=None, problems=(*site.problems, problem))
+    return _loaded[checked]
 
 
 def describe(site: Site) -> str:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import functools
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -17,15 +20,95 @@ from .schema import (
     REQUIRED_TABLES,
     SCHEMA_VERSION,
     SOURCE_FIELDS,
+    BadRow,
     card_from_row,
     columns,
     hit_from_row,
     named,
+    schema_problem,
+    size_problem,
     source_from_row,
 )
 from .search import Synonyms, card_filters, escape, search
 
 MAGIC = b"SQLite format 3\x00"
+# Every statement on a pack must finish within this many seconds (a hostile pack must not hang the app); the
+# full integrity check of verify() gets VERIFY_TIME_LIMIT. Checked every PROGRESS_STEPS SQLite VM steps.
+QUERY_TIME_LIMIT = 10.0
+VERIFY_TIME_LIMIT = 300.0
+PROGRESS_STEPS = 20_000
+# No single value read from a pack may be larger than this (SQLite refuses to load it).
+MAX_VALUE_BYTES = 64_000_000
+# A content version whose date (year.month...) is more than this many days after today is refused.
+MAX_DAYS_AHEAD = 366
+
+
+class _TimeLimit:
+    """The time limit of a connection: each statement gets `limit` seconds from its start (SQLite's trace hook
+    marks the start, its progress handler interrupts the statement once the time is up)."""
+
+    def __init__(self, limit: float | None = None) -> None:
+        self.limit = QUERY_TIME_LIMIT if limit is None else limit
+        self.deadline = time.monotonic() + self.limit
+        self.timed_out = False
+
+    def start(self, _sql: object = None) -> None:
+        """A statement starts: it has until now + limit."""
+        self.deadline = time.monotonic() + self.limit
+        self.timed_out = False
+
+    def check(self) -> int:
+        """SQLite's progress handler: non-zero interrupts the statement."""
+        if time.monotonic() > self.deadline:
+            self.timed_out = True
+            return 1
+        return 0
+
+    def attach(self, conn: sqlite3.Connection) -> None:
+        """Put this time limit on every statement of the connection."""
+        conn.set_trace_callback(self.start)
+        conn.set_progress_handler(self.check, PROGRESS_STEPS)
+
+    def error(self, path: Path) -> PackError:
+        """The plain message for a statement that ran out of time."""
+        return PackError(
+            f"The pack {path} took too long to read (over {self.limit:g} s); it may be damaged or hostile."
+        )
+
+
+def _harden(conn: sqlite3.Connection) -> None:
+    """SQLite's settings for an untrusted database: no functions or virtual tables run from the schema, defensive
+    mode where this Python can set it, and a cap on the size of any one value."""
+    conn.execute("PRAGMA trusted_schema = OFF")
+    defensive = getattr(sqlite3, "SQLITE_DBCONFIG_DEFENSIVE", None)
+    if defensive is not None and hasattr(conn, "setconfig"):  # Python 3.12+
+        conn.setconfig(defensive, True)
+    length = getattr(sqlite3, "SQLITE_LIMIT_LENGTH", None)
+    if length is not None and hasattr(conn, "setlimit"):  # Python 3.11+
+        conn.setlimit(length, MAX_VALUE_BYTES)
+
+
+def version_date(version: str) -> dt.date | None:
+    """The date a dotted content version starts with (2026.11.3 -> 2026-11-01), or None when it starts with no
+    plausible year."""
+    parts = version.strip().split(".")
+    if not parts[0].isdigit() or not 1900 <= int(parts[0]) <= 9999:
+        return None
+    month = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12 else 1
+    return dt.date(int(parts[0]), month, 1)
+
+
+def future_version_problem(version: str) -> str | None:
+    """Why a content version is refused as too far ahead of today (a pack claiming 2099.1.1 would otherwise beat
+    every genuine update), or None."""
+    from . import clock
+
+    date = version_date(version)
+    if date is not None and (date - clock.today()).days > MAX_DAYS_AHEAD:
+        return (
+            f"its content version {version[:40]} is dated more than a year after today ({clock.today().isoformat()})"
+        )
+    return None
 
 
 def _check_header(path: Path) -> None:
@@ -68,6 +151,8 @@ def _reads(method: Callable[P, R]) -> Callable[P, R]:
         except sqlite3.DatabaseError as exc:
             pack = args[0]
             assert isinstance(pack, Pack)
+            if pack.time_limit.timed_out:
+                raise pack.time_limit.error(pack.path) from exc
             reason = _reason(exc)
             raise PackError(f"The pack {pack.path} could not be read ({reason}); copy or build it again.") from exc
 
@@ -84,11 +169,17 @@ def _reason(exc: sqlite3.Error) -> str:
 class Pack:
     """An open, read-only pack."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, meta: dict[str, str]) -> None:
+    def __init__(
+        self, path: Path, conn: sqlite3.Connection, meta: dict[str, str], time_limit: _TimeLimit | None = None
+    ) -> None:
         self.path = path
         self.conn = conn
         self.meta = meta
         self._synonyms: Synonyms | None = None
+        if time_limit is None:
+            time_limit = _TimeLimit()
+            time_limit.attach(conn)
+        self.time_limit = time_limit
 
     @property
     def content_version(self) -> str:
@@ -114,7 +205,9 @@ class Pack:
                 self._synonyms = Synonyms.load(self.conn)
             return search(self.conn, query, limit=limit, category=category, audience=audience, synonyms=self._synonyms)
         except sqlite3.DatabaseError as exc:
-            raise PackError(f"The pack {self.path} could not be searched: {exc}. It may be damaged.") from exc
+            if self.time_limit.timed_out:
+                raise self.time_limit.error(self.path) from exc
+            raise PackError(f"The pack {self.path} could not be searched: {_reason(exc)}. It may be damaged.") from exc
 
     @_reads
     def card(self, card_id: str) -> Card:
@@ -132,7 +225,14 @@ class Pack:
             hint = f" Did you mean {' or '.join(near)}?" if near else ""
             raise NotFoundError(f"No card with id '{card_id}' in this pack.{hint}")
         sql = f"SELECT {columns(SOURCE_FIELDS)} FROM sources WHERE card_id = ? ORDER BY n"
-        return card_from_row(row, map(source_from_row, named(self.conn, sql, (card_id,))))
+        try:
+            card = card_from_row(row, [source_from_row(r, card_id) for r in named(self.conn, sql, (card_id,))])
+        except BadRow as exc:
+            raise PackError(f"The pack {self.path} is damaged: its {exc}; copy or build it again.") from exc
+        from .render import sanitize
+
+        # The stored HTML is never trusted: it is cleaned again, with the build's own rules, on every read.
+        return dataclasses.replace(card, body_html=sanitize(card.body_html))
 
     @_reads
     def has_card(self, card_id: str) -> bool:
@@ -141,8 +241,9 @@ class Pack:
 
     @_reads
     def titles(self) -> dict[str, str]:
-        """Every card id with its title."""
-        return dict(self.conn.execute("SELECT id, title FROM cards"))
+        """Every card id with its title (a damaged title reads as its id)."""
+        rows = self.conn.execute("SELECT id, title FROM cards")
+        return {str(i): t if isinstance(t, str) else str(i) for i, t in rows}
 
     @_reads
     def browse(self, category: str | None = None, audience: str | None = None) -> list[Hit]:
@@ -161,17 +262,29 @@ class Pack:
 
     @_reads
     def card_digests(self) -> dict[str, str]:
-        """Per card, a digest of its stored content (to tell which cards changed between packs)."""
-        fields = ("title", "summary", "body", "reviewed")
-        rows = named(self.conn, f"SELECT id, {columns(fields)} FROM cards")
+        """Per card, a digest of everything the app shows, searches or prints of it: every cards column but the
+        build's source path and sort key, its sources and its links (to tell which cards changed between packs)."""
         import hashlib
+        import json
 
-        return {r["id"]: hashlib.sha256("\x00".join(r[f] for f in fields).encode()).hexdigest() for r in rows}
+        fields = [name for name in CARD_COLUMNS if name != "path"]
+        extra: dict[str, list[Any]] = {}
+        sources = f"SELECT card_id, n, {columns(SOURCE_FIELDS)} FROM sources ORDER BY card_id, n"
+        for row in self.conn.execute(sources):
+            extra.setdefault(str(row[0]), []).append(["source", *row[1:]])
+        for row in self.conn.execute("SELECT from_id, to_id, kind FROM links ORDER BY from_id, to_id, kind"):
+            extra.setdefault(str(row[0]), []).append(["link", *row[1:]])
+        digests = {}
+        for row in self.conn.execute(f"SELECT {columns(fields)} FROM cards"):
+            card_id = str(row[0])
+            data = json.dumps([list(row), extra.get(card_id, [])], ensure_ascii=False, default=repr)
+            digests[card_id] = hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
+        return digests
 
     @_reads
     def reviewed_dates(self) -> dict[str, str]:
-        """Per card, its last-reviewed date."""
-        return dict(self.conn.execute("SELECT id, reviewed FROM cards"))
+        """Per card, its last-reviewed date (as stored)."""
+        return {str(i): str(d) for i, d in self.conn.execute("SELECT id, reviewed FROM cards")}
 
     @_reads
     def info(self) -> dict[str, Any]:
@@ -187,10 +300,16 @@ class Pack:
 
     def verify(self) -> None:
         """Full integrity check of every page (slower than opening); PackError when damaged."""
+        limit = self.time_limit.limit
+        self.time_limit.limit = VERIFY_TIME_LIMIT
         try:
             result = [r[0] for r in self.conn.execute("PRAGMA quick_check")]
         except sqlite3.DatabaseError as exc:
-            raise PackError(f"The pack {self.path} is damaged ({exc}); copy or build it again.") from exc
+            if self.time_limit.timed_out:
+                raise self.time_limit.error(self.path) from exc
+            raise PackError(f"The pack {self.path} is damaged ({_reason(exc)}); copy or build it again.") from exc
+        finally:
+            self.time_limit.limit = limit
         if result != ["ok"]:
             problems = [line for line in "\n".join(result).splitlines() if line and not line.startswith("***")]
             more = f" and {len(problems) - 1} more problem(s)" if len(problems) > 1 else ""
@@ -198,23 +317,39 @@ class Pack:
             raise PackError(f"The pack {self.path} is damaged ({first}{more}); copy or build it again.")
 
 
+def _size_problem(conn: sqlite3.Connection) -> str | None:
+    """schema.size_problem, except that a damaged page on the way is left to the read of the card it holds (and to
+    verify()): a pack with one bad page still opens, its other cards readable."""
+    try:
+        return size_problem(conn)
+    except sqlite3.DatabaseError as exc:
+        if getattr(exc, "sqlite_errorcode", None) != sqlite3.SQLITE_CORRUPT:
+            raise
+        return None
+
+
 def open_pack(path: str | Path) -> Pack:
-    """Open a pack read-only after checking it is an intact KetaRef pack of a supported schema.
+    """Open a pack read-only and immutable (a -wal or -shm beside it is neither read nor made) after checking it
+    is an intact KetaRef pack of a supported schema, with exactly a pack's tables, cards within the size limit and
+    a content version not dated in the future.
 
     Raises PackError with one plain sentence otherwise.
     """
     path = Path(path).expanduser()
     _check_header(path)
-    uri = path.resolve().as_uri() + "?mode=ro"
+    uri = path.resolve().as_uri() + "?mode=ro&immutable=1"
     try:
         conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
     except sqlite3.Error as exc:
         raise PackError(f"Cannot open the pack {path}: {exc}.") from exc
+    time_limit = _TimeLimit()
     try:
+        _harden(conn)
+        time_limit.attach(conn)
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
         if "meta" not in tables or "cards" not in tables:
             raise PackError(f"{path} is an SQLite database but not a KetaRef pack.")
-        meta = dict(conn.execute("SELECT key, value FROM meta"))
+        meta = {str(k): str(v) for k, v in conn.execute("SELECT key, value FROM meta")}
         user_version = conn.execute("PRAGMA user_version").fetchone()[0]
         try:
             schema = int(meta.get("schema_version", user_version))
@@ -230,10 +365,15 @@ def open_pack(path: str | Path) -> Pack:
         missing = sorted(REQUIRED_TABLES - tables) + [k for k in REQUIRED_META if k not in meta]
         if missing:
             raise PackError(f"The pack {path} is incomplete (missing {', '.join(missing)}); build it again.")
+        problem = schema_problem(conn) or _size_problem(conn) or future_version_problem(meta["content_version"])
+        if problem:
+            raise PackError(f"The pack {path} is refused: {problem}.")
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise PackError(f"{path} is damaged or not a KetaRef pack ({exc}).") from exc
+        if time_limit.timed_out:
+            raise time_limit.error(path) from exc
+        raise PackError(f"{path} is damaged or not a KetaRef pack ({_reason(exc)}).") from exc
     except PackError:
         conn.close()
         raise
-    return Pack(path, conn, meta)
+    return Pack(path, conn, meta, time_limit)

@@ -123,7 +123,7 @@ def test_fill_opens_on_the_iv_tab_with_the_weight_and_waits_for_the_strength(qtb
 
 
 def test_the_dose_line_shows_the_dose_for_a_query_with_a_weight_and_asks_for_the_calculator(qtbot) -> None:  # type: ignore[no-untyped-def]
-    from ketaref.gui.dose_dialog import DoseLine
+    from ketaref.gui.dose_line import DoseLine
 
     line = DoseLine()
     qtbot.addWidget(line)
@@ -151,3 +151,55 @@ def test_the_calculators_alt_letters_are_unique(qtbot) -> None:  # type: ignore[
     letters = Counter(m.group(1).lower() for text in texts for m in re.finditer(r"(?<!&)&([^&\s])", text))
     assert len(letters) >= 8
     assert [letter for letter, n in letters.items() if n > 1] == []
+
+
+def _calculators(window):  # type: ignore[no-untyped-def]
+    return [w for w in window.findChildren(DoseDialog) if w.isVisible()]
+
+
+def test_tools_dose_calculator_opens_from_the_menu_and_its_shortcut(qtbot, make_window) -> None:  # type: ignore[no-untyped-def]
+    from ketaref.gui.actions import ACTIONS, TOOLS, Act
+
+    window = make_window()
+    titles = [action.text() for action in window.menuBar().actions()]
+    assert TOOLS in titles
+    tools = next(a.menu() for a in window.menuBar().actions() if a.text() == TOOLS)
+    assert window.actions_[Act.DOSE_CALCULATOR] in tools.actions()
+    assert ACTIONS[Act.DOSE_CALCULATOR].keys  # a shortcut in the actions table
+    qtbot.keyClicks(window.search_panel.edit, "x")  # focus in the search box: the shortcut still works
+    qtbot.keySequence(window, window.actions_[Act.DOSE_CALCULATOR].shortcut())
+    qtbot.waitUntil(lambda: len(_calculators(window)) == 1)
+    dialog = _calculators(window)[0]
+    qtbot.keyClicks(dialog.weight, "100")
+    dialog.concentration.setCurrentIndex(dialog.concentration.findData(50))
+    dialog.final_ml.setCurrentText("250")
+    assert "100 kg x 0.5 mg/kg = 50.0 mg; 50.0 mg / 50 mg/mL = 1.00 mL; made up to 250 mL over 40 min = 375.0 mL/h" in (
+        dialog.result_text()
+    )
+    window.actions_[Act.DOSE_CALCULATOR].trigger()  # a second time: the same calculator comes forward
+    assert _calculators(window) == [dialog]
+
+
+def test_a_query_with_a_weight_shows_the_dose_above_the_results_and_opens_the_calculator_filled_in(
+    qtbot, make_window, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    line = window.search_panel.dose_line
+    assert line.isHidden()
+    qtbot.keyClicks(window.search_panel.edit, "ketamine dose 80 kg")
+    qtbot.waitUntil(lambda: line.isVisible())
+    assert "80 kg x 0.5 mg/kg = 40.0 mg" in line.text()
+    line.linkActivated.emit("ketaref-dose:")
+    qtbot.waitUntil(lambda: len(_calculators(window)) == 1)
+    dialog = _calculators(window)[0]
+    assert dialog.weight.text() == "80" and dialog.unit.currentText() == "kg"
+    assert "never assumed" in dialog.result_text()  # the vial strength is still the user's to choose
+    dialog.concentration.setCurrentIndex(dialog.concentration.findData(10))
+    assert "40.0 mg / 10 mg/mL = 4.00 mL" in dialog.result_text()
+    printed = []
+    monkeypatch.setattr(window.printing, "print_", lambda cards, *a, **k: printed.append(cards))
+    dialog.print_worksheet()
+    assert [card.title for card in printed[0]] == ["IV ketamine dose worksheet"]
+    window.search_panel.edit.clear()
+    qtbot.keyClicks(window.search_panel.edit, "ketamine bladder")
+    qtbot.waitUntil(lambda: line.isHidden())

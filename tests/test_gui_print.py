@@ -17,6 +17,20 @@ handout = pytest.importorskip("ketaref.handout")
 pypdf = pytest.importorskip("pypdf")
 
 
+@pytest.fixture(autouse=True)
+def write_in_prompts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Times the write-in form was shown before a handout printed; it answers with blank lines (Enter)."""
+    shown: list[int] = []
+
+    def exec_(self: print_dialogs.WriteInDialog) -> int:
+        shown.append(1)
+        self.accept()
+        return QDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(print_dialogs.WriteInDialog, "exec", exec_)
+    return shown
+
+
 @pytest.fixture
 def pdf_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The file the Export PDF dialog answers with."""

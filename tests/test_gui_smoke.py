@@ -150,3 +150,19 @@ def test_a_window_that_cannot_be_built_ends_with_one_and_says_why(pack_path: Pat
     assert 1 == done.returncode
     assert "The window could not be built" in done.stderr
     assert "RuntimeError: boom" in done.stderr
+
+
+def test_a_bug_opening_the_pack_ends_with_one_and_says_why(pack_path: Path, tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from ketaref import store\n"
+        "def broken(path):\n"
+        "    raise TypeError('boom')\n"
+        "store.open_pack = broken\n"
+        "from ketaref.gui.app import run\n"
+        f"sys.exit(run({str(pack_path)!r}, smoke=True))\n"
+    )
+    done = run(["-c", code], tmp_path)
+    assert 1 == done.returncode
+    assert "The pack could not be opened" in done.stderr
+    assert "TypeError: boom" in done.stderr

@@ -195,7 +195,7 @@ def test_the_launcher_and_the_bundle_name_the_icon() -> None:
         entry["Type"], entry["Exec"], entry["Icon"], entry["Terminal"]
     )  # fmt: skip
     for name in ("ketaref.svg", "ketaref.png", "ketaref.ico"):
-        assert app_resource(f"icons/{name}").stat().st_size > 500
+        assert app_resource(f"icons/{name}").stat().st_size > 300
     assert app_resource("icons/ketaref.ico").read_bytes()[:4] == b"\x00\x00\x01\x00"  # an icon file, for Windows
     spec = (app_resource("icons/ketaref.ico").parents[2] / "build.spec").read_text("utf-8")
     assert 'icon=str(RESOURCES / "icons" / "ketaref.ico")' in spec

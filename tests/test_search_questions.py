@@ -11,16 +11,14 @@ from pathlib import Path
 import pytest
 from cardtext import write_card
 from click.testing import CliRunner
+from test_content import read_queries
+from test_search import HOSTILE
 
 from ketaref.cli import main
 from ketaref.pack import build
 from ketaref.paths import resources_dir
 from ketaref.search import relaxed_notice
 from ketaref.store import Pack, open_pack
-from test_content import read_queries
-from test_search import HOSTILE
-
-DATA = Path(__file__).parent / "data"
 
 
 def ids(pack: Pack, query: str, **filters: str) -> list[str]:

@@ -48,6 +48,7 @@ class Act(Enum):
     BOOKMARKS = auto()
     SHORTCUTS = auto()
     ABOUT = auto()
+    DOSE_CALCULATOR = auto()
     # Scoped to one part of the window (see ActionSpec.scope).
     NEXT_RESULT = auto()
     PREVIOUS_RESULT = auto()
@@ -90,8 +91,9 @@ class SlotError(LookupError):
 
 
 FILE, EDIT, VIEW, GO, BOOKMARKS, HELP = "&File", "&Edit", "&View", "&Go", "&Bookmarks", "&Help"
+TOOLS = "&Tools"
 THEME = "&Theme"
-MENUS = (FILE, EDIT, VIEW, GO, BOOKMARKS, HELP)
+MENUS = (FILE, EDIT, VIEW, GO, BOOKMARKS, TOOLS, HELP)
 
 # fmt: off
 ACTIONS: dict[Act, ActionSpec] = {
@@ -152,6 +154,9 @@ ACTIONS: dict[Act, ActionSpec] = {
     Act.SHORTCUTS: ActionSpec("&Keyboard shortcuts", (Std.HelpContents, "Ctrl+/"), HELP, "Every shortcut",
                               slot="show_shortcuts"),
     Act.ABOUT: ActionSpec("&About KetaRef", (), HELP, "Versions, pack and disclaimer", slot="about"),
+    Act.DOSE_CALCULATOR: ActionSpec("&Dose calculator...", ("Ctrl+Shift+C",), TOOLS,
+                                    "IV ketamine dose, volume and pump rate; nasal spray devices",
+                                    slot="open_dose_calculator"),
     Act.NEXT_RESULT: ActionSpec("Next result", ("Down",), None, "Move down the results", Scope.SEARCH_BOX,
                                 slot="search_panel.step", args=(1,)),
     Act.PREVIOUS_RESULT: ActionSpec("Previous result", ("Up",), None, "Move up the results", Scope.SEARCH_BOX,

@@ -129,6 +129,13 @@ def run(pack_path: str | os.PathLike[str] | None = None, smoke: bool = False) ->
         return 1
     qInstallMessageHandler(_qt_message)
     app = application()
+    instance = None
+    if not smoke:  # one window per data folder: a second launch brings the first forward and ends
+        from .instance import SingleInstance, bring_forward
+
+        instance = SingleInstance(user_dir("data"))
+        if not instance.claim():
+            return 0
     if smoke:  # throwaway settings, so a check leaves the user's history and bookmarks alone
         scratch = user_dir("cache") / "smoke-settings.ini"
         scratch.unlink(missing_ok=True)
@@ -136,8 +143,12 @@ def run(pack_path: str | os.PathLike[str] | None = None, smoke: bool = False) ->
     else:
         settings = Settings()
     startup = Startup(pack_path, settings, smoke)
+    if instance is not None:
+        instance.activated.connect(lambda: bring_forward(startup.window))
     startup.window.show()
     code = app.exec()
+    if instance is not None:
+        instance.release()
     return startup.code if startup.code is not None else code
 
 
@@ -195,7 +206,13 @@ class Startup(QObject):
             return
         import importlib
 
-        importlib.import_module(names.pop(0))
+        try:
+            importlib.import_module(names.pop(0))
+        except Exception:  # a bug in the window's code: say so and end, as MainWindow(pack) would have
+            log.critical("The window could not be loaded", exc_info=True)
+            self._built = True
+            self._end(1)
+            return
         QTimer.singleShot(0, self, lambda: self._import_next(names))
 
     def build(self) -> MainWindow | None:
@@ -207,11 +224,11 @@ class Startup(QObject):
             _setup_logging()
             sys.excepthook = _excepthook
         from ..errors import KetarefError
-        from ..packchoice import resolve_pack
-        from ..store import open_pack
+        from ..packchoice import open_chosen
 
+        warnings: list[str] = []  # a refused or damaged update, a cached pack built again: told once the window is up
         try:
-            pack = open_pack(resolve_pack(self.pack_path, notice=log.info))
+            pack = open_chosen(self.pack_path, notice=log.info, warn=warnings.append)
         except KetarefError as exc:
             for problem in getattr(exc, "problems", []):
                 log.error("%s", problem)
@@ -220,6 +237,10 @@ class Startup(QObject):
                 from PySide6.QtWidgets import QMessageBox
 
                 QMessageBox.critical(self.window, "KetaRef", str(exc))
+            self._end(1)
+            return None
+        except Exception:  # a bug: no window can come of it (the frame would otherwise wait for ever)
+            log.critical("The pack could not be opened", exc_info=True)
             self._end(1)
             return None
         from .window import MainWindow
@@ -234,6 +255,10 @@ class Startup(QObject):
             pack.close()
             self._end(1)
             return None
+        for warning in warnings:
+            from .messages import Level
+
+            window.tell(warning, Level.WARNING, dialog=True)
         if self.frame.hand_over(window.search_panel.edit):
             window.search_panel.open_current()  # Enter pressed before: the best result, once it is there
         QTimer.singleShot(0, window, lambda: self._remember_panes(window))

@@ -20,6 +20,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QDesktopServices, QFont, QPalette, QResizeEvent, QTextCursor
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QSplitter,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
     QTextBrowser,
     QTextEdit,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -34,7 +36,8 @@ from PySide6.QtWidgets import (
 )
 
 from .. import stylesheets
-from ..model import Card, SearchResult
+from ..handout.offline import no_resource
+from ..model import LANG_LABELS, Card, SearchResult
 from ..render import card_document
 from .find_bar import FindBar
 from .outline import outline
@@ -104,6 +107,14 @@ class _Outline(QTreeWidget):
         self.doItemsLayout()
 
 
+class OfflineBrowser(QTextBrowser):
+    """A QTextBrowser that loads no resource a card names (no image, file or download; see handout.offline)."""
+
+    def loadResource(self, kind: int, name: QUrl | str, /) -> object:  # noqa: N802 (Qt's name)
+        """Every resource loads as nothing."""
+        return no_resource(kind, name)
+
+
 class CardView(QWidget):
     """Shows one card; card: links ask the window to open a card, http(s) links open the browser on click."""
 
@@ -113,6 +124,7 @@ class CardView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.card: Card | None = None
+        self.versions: list[Card] = []  # the shown card in each language the pack holds (none: no translation)
         self._left_at: dict[str, int] = {}  # per card id, where it was left this session (for Back)
         self._titles: Mapping[str, str] = {}
         self._zoom = 0
@@ -121,7 +133,7 @@ class CardView(QWidget):
         # and the expression that finds them (each word start, synonyms too).
         self._words_text = ""
         self._words = QRegularExpression()
-        self.browser = QTextBrowser()
+        self.browser = OfflineBrowser()
         self.browser.setOpenLinks(False)
         self.browser.setOpenExternalLinks(False)
         self.browser.setAccessibleName("Card")
@@ -147,26 +159,71 @@ class CardView(QWidget):
         self.find_bar.hide()
         self.find_bar.find_requested.connect(self.find_text)
         self.find_bar.closed.connect(self.close_find)
+        # "English | Español" above a card that has a translation: printing and export follow the one shown.
+        self.language_bar = QWidget()
+        self.language_bar.setAccessibleName("Language")
+        bar_layout = QHBoxLayout(self.language_bar)
+        bar_layout.setContentsMargins(4, 0, 0, 2)
+        self.language_buttons: dict[str, QToolButton] = {}
+        for n, (lang, label) in enumerate(LANG_LABELS.items()):
+            if n:
+                bar_layout.addWidget(QLabel("|"))
+            button = QToolButton()
+            button.setText(label)
+            button.setCheckable(True)
+            button.setAutoRaise(True)
+            button.setAccessibleName(f"Show this card in {label}")
+            button.clicked.connect(lambda _checked=False, lang=lang: self.show_language(lang))
+            bar_layout.addWidget(button)
+            self.language_buttons[lang] = button
+        bar_layout.addStretch(1)
+        self.language_bar.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 6, 6)
+        layout.addWidget(self.language_bar)
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.find_bar)
         self._render()
 
     # -- content
 
-    def show_card(self, card: Card, titles: Mapping[str, str], resume: bool = False) -> None:
-        """Show a card from its top, or (resume, for Back and Forward) where it was left in this session."""
+    def show_card(
+        self, card: Card, titles: Mapping[str, str], resume: bool = False, versions: list[Card] | None = None
+    ) -> None:
+        """Show a card from its top, or (resume, for Back and Forward) where it was left in this session;
+        versions: the card in each language (translations.languages), for the English | Español switch."""
         if self.card is not None:
             self._left_at[self.card.id] = self.top_position()
         self._unmark_words()
         self.card = card
+        self.versions = versions if versions and len(versions) > 1 else []
+        self._update_language_bar()
         self._titles = titles
         self._render()
         if resume and card.id in self._left_at:
             self.scroll_to_position(self._left_at[card.id])
         if self.find_bar.isVisible() and self.find_bar.edit.text():
             self.find_text(self.find_bar.edit.text(), 0)
+
+    def show_language(self, lang: str) -> None:
+        """Show the shown card's version in another language (English or Español) in its place."""
+        found = next((c for c in self.versions if c.lang == lang), None)
+        if found is None or self.card is None or found.id == self.card.id:
+            self._update_language_bar()
+            return
+        self._left_at[self.card.id] = self.top_position()
+        self._unmark_words()
+        self.card = found
+        self._update_language_bar()
+        self._render()
+        self.message.emit(f"Showing {found.title}")
+
+    def _update_language_bar(self) -> None:
+        shown = {c.lang for c in self.versions}
+        self.language_bar.setVisible(bool(self.versions))
+        for lang, button in self.language_buttons.items():
+            button.setVisible(lang in shown)
+            button.setChecked(self.card is not None and self.card.lang == lang)
 
     def top_position(self) -> int:
         """Where the text at the top of the view starts (a position in the document)."""
@@ -182,6 +239,8 @@ class CardView(QWidget):
     def clear(self) -> None:
         """Show the welcome page instead of a card."""
         self.card = None
+        self.versions = []
+        self._update_language_bar()
         self._render()
 
     def _render(self) -> None:

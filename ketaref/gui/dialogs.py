@@ -323,7 +323,8 @@ def about_text(app_version: str, info: dict[str, object], pack_path: Path, notes
         "<p>Offline reference on ketamine and esketamine for depression.</p>"
         f"<p>Pack content version <b>{esc(str(info['content_version']))}</b>, "
         f"built {esc(_when(str(info['built_at'])))}, {esc(str(info['cards']))} cards."
-        f"<br><small>{esc(str(pack_path))}</small></p>"
+        + (f"<br>Signature: {esc(str(info['signature']))}" if info.get("signature") else "")
+        + f"<br><small>{esc(str(pack_path))}</small></p>"
         f"{changes}"
         f"<p><b>{esc(DISCLAIMER)}</b></p>"
     )

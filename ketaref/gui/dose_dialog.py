@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -165,6 +165,13 @@ class DoseDialog(QDialog):
         self.weight.setText(weight)
         self.concentration.setFocus()  # the strength is never assumed: it is the next thing to choose
 
+    def bring_forward(self) -> None:
+        """Show the open calculator on top with the keyboard focus (the offscreen platform cannot raise)."""
+        self.show()
+        if QGuiApplication.platformName() != "offscreen":
+            self.raise_()
+        self.activateWindow()
+
     def current(self) -> dosing.IvDose | dosing.SprayDose:
         """The result for the inputs as they stand; DoseInputError with the plain sentence when there is none."""
         if self.tabs.currentIndex() == SPRAY_TAB:
@@ -220,45 +227,6 @@ class DoseDialog(QDialog):
         card = self.worksheet()
         if card is not None and self._print_cards is not None:
             self._print_cards([card])
-
-
-class DoseLine(QLabel):
-    """The line at the top of the results for a query with a weight ("ketamine dose 80 kg"): the dose in mg with
-    its working, and a link that opens the calculator filled in. Hidden for every other query."""
-
-    open_requested = Signal(object)  # the dosing.QueryDose to fill the calculator with
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("dose_line")
-        self.setWordWrap(True)
-        self.setTextFormat(Qt.TextFormat.RichText)
-        self.setTextInteractionFlags(
-            Qt.TextInteractionFlag.LinksAccessibleByMouse | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
-        )
-        self.setAccessibleName("Dose for this weight")
-        self.setStyleSheet("QLabel#dose_line { border: 1px solid palette(mid); padding: 4px; }")
-        self.found: dosing.QueryDose | None = None
-        self.linkActivated.connect(lambda _link: self.open_calculator())
-        self.hide()
-
-    def show_for(self, query: str) -> None:
-        """Show the dose when the query asks for one by weight, else hide."""
-        import html
-
-        self.found = dosing.dose_in_query(query)
-        if self.found is None:
-            self.clear()
-            self.hide()
-            return
-        link = '<a href="ketaref-dose:">Open the dose calculator</a> for the volume and pump rate'
-        self.setText(f"{html.escape(self.found.line)}<br/>{link}")
-        self.show()
-
-    def open_calculator(self) -> None:
-        """Ask the window to open the calculator filled in with this weight."""
-        if self.found is not None:
-            self.open_requested.emit(self.found)
 
 
 def open_dose_dialog(

@@ -13,12 +13,16 @@ This module imports only Qt classes a bare window needs anyway, settings and geo
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QGuiApplication, QPaintEvent, QPalette
+from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from . import geometry
 from . import settings as S
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QPaintEvent  # the class costs 2-8 ms to set up, for an annotation
 
 # As the window's own search box (gui/search_panel.py).
 PLACEHOLDER = "Search cards: word, drug, abbreviation..."

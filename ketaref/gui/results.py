@@ -15,6 +15,7 @@ from ..model import CATEGORY_LABELS, Hit
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 SNIPPET_ROLE = Qt.ItemDataRole.UserRole + 2
 BADGE_TEXT = "Patient handout"
+SPANISH_BADGE = "Espa\u00f1ol"  # beside the handout badge of a Spanish handout
 PAD = 6
 SNIPPET_LINES = 2
 TITLE_GAP = 3  # pixels between the title and the category line
@@ -60,6 +61,7 @@ class Row:
         if self.hit is None:
             return f"{self.label} (category)"
         badge = f", {BADGE_TEXT}" if self.hit.audience == "patient" else ""
+        badge += f", {SPANISH_BADGE}" if self.hit.lang == "es" else ""
         snippet = html.unescape(re.sub(r"<[^>]+>", "", self.snippet_html))
         return f"{self.hit.title}, {CATEGORY_LABELS.get(self.hit.category, self.hit.category)}{badge}. {snippet}"
 
@@ -190,6 +192,11 @@ class ResultDelegate(QStyledItemDelegate):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(badge.adjusted(0, 0, -1, -1), 2, 2)
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, BADGE_TEXT)
+            if hit.lang == "es":  # a second badge: this handout is the Spanish translation
+                width = small_metrics.horizontalAdvance(SPANISH_BADGE) + 12
+                spanish = QRect(badge.right() + 6, y, width, badge.height())
+                painter.drawRoundedRect(spanish.adjusted(0, 0, -1, -1), 2, 2)
+                painter.drawText(spanish, Qt.AlignmentFlag.AlignCenter, SPANISH_BADGE)
         y += small_metrics.lineSpacing()
         self._paint_snippet(
             painter,

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ..model import CATEGORIES, CATEGORY_LABELS, Hit, SearchResult
 from ..search import relaxed_notice
+from .dose_line import DoseLine
 from .results import HIT_ROLE, ResultsModel, ResultsView, browse_rows, search_rows
 from .search_worker import RESULT_LIMIT, Answer, Request, SearchWorker
 
@@ -86,6 +87,8 @@ class SearchPanel(QWidget):
         layout.addLayout(top)
         layout.addLayout(filters)
         layout.addLayout(notices)
+        self.dose_line = DoseLine()  # a query with a weight: the dose, and a link to the calculator
+        layout.addWidget(self.dose_line)
         layout.addWidget(self.list, 1)
         # Tab from the search box goes to the results, then to the category filter.
         QWidget.setTabOrder(self.edit, self.list)
@@ -99,6 +102,7 @@ class SearchPanel(QWidget):
         self.worker = SearchWorker(pack_path, self)
         self.worker.answered.connect(self._show)
         self.edit.textChanged.connect(self.refresh)
+        self.edit.textChanged.connect(self.dose_line.show_for)
         self.edit.returnPressed.connect(self.open_current)  # when the window's Enter shortcut is not active
         self.category.currentIndexChanged.connect(self.refresh)
         self.all_categories.clicked.connect(self.search_all_categories)

@@ -10,11 +10,10 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QEventLoop, QObject, Signal
 from PySide6.QtWidgets import QDialog, QMessageBox
 
-from ..errors import KetarefError
+from ..errors import KetarefError, UpdateError
 from ..paths import update_ever_installed
 from ..store import open_pack
 from . import settings as S
@@ -88,6 +87,36 @@ class UpdateCheck(QObject):
             self._running -= 1
             if not self._stopped:
                 self.done.emit(number, update, error)
+
+
+class InstallJob(QObject):
+    """Installs a pack update on a thread of its own (copying and checking a big pack takes a while), so the window
+    keeps painting; `progress` carries (parts done, parts in all) and `finished` (installed pack or None, error)."""
+
+    progress = Signal(int, int)
+    finished = Signal(object, str)
+    STEPS = 1000  # progress in thousandths: byte counts of a big pack do not fit a signal's int
+
+    def start(self, update: Update) -> None:
+        """Begin installing; the answer comes in `finished`."""
+        threading.Thread(target=self._run, args=(update,), name="ketaref-update-install", daemon=True).start()
+
+    def _run(self, update: Update) -> None:
+        from ..updates import install_update
+
+        def step(done: int, total: int) -> None:
+            self.progress.emit(self.STEPS * done // max(total, 1), self.STEPS)
+
+        try:
+            installed = install_update(update, progress=step)
+        except KetarefError as exc:
+            self.finished.emit(None, str(exc))
+            return
+        except Exception:  # a bug: logged, and the pack in use stays
+            log.exception("Installing the pack update %s failed", update.path)
+            self.finished.emit(None, "Installing the pack update failed; details are in the log.")
+            return
+        self.finished.emit(installed, "")
 
 
 class UpdateController:
@@ -210,18 +239,40 @@ class UpdateController:
 
     def _install(self, update: Update) -> Path | None:
         """Show what the update changes and install it if the user agrees; the installed pack, or None."""
-        from .. import updates
         from .dialogs import run_modal
         from .update_dialog import UpdateDialog
 
         if run_modal(UpdateDialog(update, self.window)) != QDialog.DialogCode.Accepted:
             log.info("Pack update %s declined for now", update.path)
             return None
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # copying and checking a big pack takes a moment
-        try:
-            return updates.install_update(update)
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+        return self.install(update)
+
+    def install(self, update: Update) -> Path:
+        """Install the update on a thread while a progress box (window-modal) shows how far it is; the installed
+        pack. UpdateError when it fails (the pack in use stays)."""
+        from .update_dialog import InstallProgress
+
+        job = InstallJob(self.window)
+        box = InstallProgress(update, self.window)
+        loop = QEventLoop()
+        answer: list[tuple[Path | None, str]] = []
+
+        def finished(installed: Path | None, error: str) -> None:
+            answer.append((installed, error))
+            loop.quit()
+
+        job.progress.connect(box.show_progress)
+        job.finished.connect(finished)
+        box.open()
+        job.start(update)
+        if not answer:
+            loop.exec()
+        box.done_installing()
+        job.deleteLater()
+        installed, error = answer[0]
+        if installed is None:
+            raise UpdateError(error)
+        return installed
 
     def dismiss(self) -> None:
         """The update banner's "Not now": hide it until the next start (or File > Check for pack updates)."""

@@ -1,4 +1,5 @@
-"""The pack update dialog: what a newer pack changes, with "Update now" and "Not now"."""
+"""The pack update dialog: what a newer pack changes and how it is signed, with "Update now" and "Not now"; and the
+progress box shown while it installs."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import html
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QProgressDialog, QVBoxLayout, QWidget
 
 from ..updates import Changes, Update
 
@@ -24,9 +25,13 @@ class UpdateDialog(QDialog):
         origin = QLabel(f"From {update.path}")
         origin.setTextFormat(Qt.TextFormat.PlainText)
         origin.setWordWrap(True)
+        self.signature = QLabel(f"Signature: {update.signature_label}")
+        self.signature.setTextFormat(Qt.TextFormat.PlainText)
+        self.signature.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(origin)
+        layout.addWidget(self.signature)
         self.lists: dict[str, QListWidget] = {}
         for name, ids in (("Added", changes.added), ("Changed", changes.changed), ("Removed", changes.removed)):
             self._add_list(layout, name, [changes.label(i) for i in ids], changes)
@@ -55,3 +60,28 @@ class UpdateDialog(QDialog):
         heading.setBuddy(view)
         layout.addWidget(view)
         self.lists[name] = view
+
+
+class InstallProgress(QProgressDialog):
+    """ "Installing content version X ..." with a bar, over the window while the update is copied and checked (it
+    cannot be cancelled half way: the install either completes or leaves the pack in use)."""
+
+    def __init__(self, update: Update, parent: QWidget | None = None) -> None:
+        super().__init__(f"Installing content version {update.content_version} ...", "", 0, 0, parent)
+        self.setWindowTitle("Pack update")
+        self.setCancelButton(None)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumDuration(0)
+        self.setAutoClose(False)
+        self.setAutoReset(False)
+
+    def show_progress(self, done: int, total: int) -> None:
+        """Move the bar: done parts of total."""
+        if self.maximum() != total:
+            self.setMaximum(total)
+        self.setValue(done)
+
+    def done_installing(self) -> None:
+        """Take the box down."""
+        self.reset()
+        self.close()

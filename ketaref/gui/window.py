@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
         get = self.settings.get
         back, forward, recent, bookmarks = (get(s) for s in (S.BACK, S.FORWARD, S.RECENT, S.BOOKMARKS))
         self.nav = Navigation(get(S.CURRENT), [*back], [*forward], [*recent], [*bookmarks])
+        self._bookmarks_saved = tuple(bookmarks)  # as last read or saved: another window's changes merge onto it
         self.search_panel = SearchPanel(pack.path)
         self.card_view = CardView()
         self.banner = DisclaimerBanner()
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
         panel.card_requested.connect(lambda card_id: self.card_view.mark_words(panel.result, card_id))
         self.card_view.card_link.connect(self.open_card)
         self.card_view.message.connect(self.tell)
+        self.search_panel.dose_line.open_requested.connect(self.open_dose_calculator)
         self.actions_[Act.LARGE_PRINT].setChecked(get(S.LARGE_PRINT))
         self._set_icon()
         self._setup_preview()
@@ -288,8 +290,12 @@ class MainWindow(QMainWindow):
         put(S.BACK, tuple(self.nav.back))
         put(S.FORWARD, tuple(self.nav.forward))
         put(S.RECENT, tuple(self.nav.recent))
-        put(S.BOOKMARKS, tuple(self.nav.bookmarks))
         self.settings.sync()
+        from .shared_settings import save_bookmarks
+
+        merged = save_bookmarks(self.settings, self._bookmarks_saved, self.nav.bookmarks)
+        self.nav.bookmarks[:] = merged
+        self._bookmarks_saved = merged
 
     def showEvent(self, event: QShowEvent) -> None:
         """The search box has the focus whenever the window opens."""
@@ -327,9 +333,11 @@ class MainWindow(QMainWindow):
         return bool(self.messages.guarded(self._show_card, Level.WARNING)(card_id, resume))
 
     def _show_card(self, card_id: str, resume: bool) -> bool:
+        from ..translations import languages
+
         card = self.pack.card(card_id)
         self.messages.clear()  # "Bookmarked: ..." or a link's target was about the card before
-        self.card_view.show_card(card, self.titles, resume)
+        self.card_view.show_card(card, self.titles, resume, languages(self.pack, card))
         self._fit_outline()
         self.search_panel.mark_shown(card_id)
         return True
@@ -432,6 +440,10 @@ class MainWindow(QMainWindow):
         return bool(self.messages.guarded(self._switch_pack)(path, verified))
 
     def _switch_pack(self, path: Path, verified: bool) -> bool:
+        if not verified:  # a pack the user opens: refused, with the reason, when a trusted key did not sign it
+            from ..trust import require_trusted
+
+            require_trusted(path, "The pack")
         new = open_pack(path)
         try:
             if not verified:
@@ -484,13 +496,39 @@ class MainWindow(QMainWindow):
             add(button.text(), "Press {}", button)
         return rows
 
+    def open_dose_calculator(self, found: object = None) -> None:
+        """Tools > Dose calculator; from the dose line above the results, filled in with the query's weight."""
+        import shiboken6
+
+        from .dose_dialog import DoseDialog, open_dose_dialog
+
+        weight, unit, per_kg = (getattr(found, name, None) for name in ("weight", "unit", "mg_per_kg"))
+        dialog = getattr(self, "dose_dialog", None)
+        if isinstance(dialog, DoseDialog) and shiboken6.isValid(dialog):
+            if weight:
+                dialog.fill(str(weight), str(unit or "kg"), str(per_kg) if per_kg else None)
+            dialog.bring_forward()
+            return
+        prep = "dose-iv-preparation"
+        reviewed = self.pack.card(prep).reviewed if self.pack.has_card(prep) else None
+        self.dose_dialog = open_dose_dialog(
+            self,
+            lambda cards: self.printing.print_(cards),
+            reviewed,
+            str(weight) if weight else None,
+            str(unit or "kg"),
+            str(per_kg) if per_kg else None,
+        )
+
     def about(self) -> None:
         """Help > About: versions, the pack, what changed since the previous pack, and the disclaimer."""
         from .. import updates
+        from ..trust import pack_trust
         from . import dialogs
 
         notes = updates.release_notes(pack_path=self.pack.path)
-        text = dialogs.about_text(__version__, self.pack.info(), self.pack.path, notes)
+        info = {**self.pack.info(), "signature": pack_trust(self.pack.path).label()}
+        text = dialogs.about_text(__version__, info, self.pack.path, notes)
         long_notes = notes if notes and len(notes.splitlines()) > dialogs.ABOUT_NOTE_LINES else ""
         dialogs.show_about(self, text, long_notes)
 

@@ -97,9 +97,11 @@ def build_document(job: Job, pt: float, breaks: Sequence[Break], spacing: float)
     # Breaks go in before the first layout: Qt's incremental relayout of a paginated document
     # can stop early when a page break is added afterwards.
     from PySide6.QtCore import QSizeF
-    from PySide6.QtGui import QFont, QTextCursor, QTextDocument, QTextFormat
+    from PySide6.QtGui import QFont, QTextCursor, QTextFormat
 
-    doc = QTextDocument()
+    from .offline import OfflineDocument
+
+    doc = OfflineDocument()  # loads no image or file a card names
     doc.documentLayout().setPaintDevice(job.device)
     font = QFont()
     font.setFamilies(FONT_FAMILIES)

@@ -19,8 +19,10 @@ LARGE_PRINT_CHROME = 1.2  # header and footer in large print: 18 pt clinic name,
 
 @dataclass(frozen=True)
 class PageText:
-    """The words KetaRef itself prints around a card: header, footer and the questions box."""
+    """The words KetaRef itself prints around a card: header, footer, the questions box, the write-in lines and the
+    disclaimer line, in one language (SPANISH for a Spanish card), and how it writes a date."""
 
+    lang: str = "en"
     patient_kind: str = "Patient information"  # also the header of a handout printed with no clinic name
     clinician_kind: str = "Clinician reference"
     clinician_header: str = "KetaRef clinical reference"  # a reference sheet printed with no clinic name
@@ -43,6 +45,43 @@ class PageText:
     next_visit: str = "Next visit"
     ride: str = "Who takes me home"
     ride_phone: str = "Their phone"
+
+    def date(self, day: dt.date) -> str:
+        """A date as this language's reader expects it: 2026-12-02 in English, "2 de diciembre de 2026" in Spanish."""
+        if self.lang == "es":
+            return f"{day.day} de {SPANISH_MONTHS[day.month - 1]} de {day.year}"
+        return day.isoformat()
+
+
+SPANISH_MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+                  "noviembre", "diciembre")  # fmt: skip
+ENGLISH = PageText()
+SPANISH = PageText(
+    lang="es",
+    patient_kind="Informaci\u00f3n para el paciente",
+    clinician_kind="Referencia para profesionales",
+    clinician_header="KetaRef: referencia cl\u00ednica",
+    phone="Tel\u00e9fono: {phone}",
+    after_hours_header="Fuera de horario: {phone}",
+    printed="Impreso: {printed}  \u00b7  \u00daltima revisi\u00f3n: {reviewed}",
+    page="P\u00e1gina {number} de {total}",
+    handout_note="Esta hoja no reemplaza los consejos de su equipo de atenci\u00f3n m\u00e9dica.",
+    clinician_note=CLINICIAN_NOTE,
+    questions="\u00bfPreguntas?",
+    call="Llame a {clinic} al <b>{phone}</b>.",
+    ask="Pregunte a su equipo de atenci\u00f3n en {clinic}.",
+    your_clinic="su cl\u00ednica",
+    emergency="En una emergencia, llame al 911 o al n\u00famero de emergencias local.",
+    call_us="Ll\u00e1menos",
+    day_phone="De d\u00eda",
+    after_hours="Fuera de horario",
+    after_hours_call="fuera de horario al {phone}",
+    patient="Nombre del paciente",
+    next_visit="Pr\u00f3xima cita",
+    ride="Qui\u00e9n me lleva a casa",
+    ride_phone="Su tel\u00e9fono",
+)
+PAGE_TEXTS: dict[str, PageText] = {"en": ENGLISH, "es": SPANISH}
 
 
 @dataclass(frozen=True)
@@ -69,6 +108,12 @@ class PrintOptions:
     printed_on: dt.date | None = None
     text: PageText = field(default_factory=PageText)
     write_in: WriteIn = field(default_factory=WriteIn)
+
+    def words(self, card: Card) -> PageText:
+        """The page text a card prints with: its own language's (a packet may mix languages), else options.text."""
+        if card.lang != self.text.lang and card.lang in PAGE_TEXTS:
+            return PAGE_TEXTS[card.lang]
+        return self.text
 
     def large_for(self, card: Card) -> bool:
         """Large print is for patients: a clinician's reference sheet keeps its size."""

@@ -171,7 +171,14 @@ class Paginator:
             if self.page_of(top) != self.page_of(bottom) and bottom - top < self.height / 2:
                 if row == header_rows:  # not even the first row fits under the header: the table moves
                     starts = self.starts_page(self.layout.frameBoundingRect(table).top())
-                    return Break.before_table(index) if not starts else None
+                    if starts:
+                        return None
+                    lead = self.doc.findBlock(table.firstPosition() - 1)
+                    if lead.isValid() and lead.blockFormat().headingLevel() > 0:  # with its heading
+                        start = self.with_heading(lead)
+                        if not self.starts_page(self.layout.blockBoundingRect(start).top()):
+                            return Break.before_block(start.blockNumber())
+                    return Break.before_table(index)
                 return Break.between_rows(index, row)
         return None
 

@@ -62,7 +62,7 @@ def paint_header(painter: QPainter, page: Page, options: PrintOptions, card: Car
     from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 
     assert isinstance(painter, QPainter)
-    words = options.text
+    words = options.words(card)
     k = page.scale  # larger in large print
     left = 0.0
     if options.logo:
@@ -128,7 +128,7 @@ def paint_footer(painter: QPainter, page: Page, options: PrintOptions, card: Car
     from PySide6.QtGui import QColor, QFont, QPainter, QPen
 
     assert isinstance(painter, QPainter)
-    words = options.text
+    words = options.words(card)
     k = page.scale  # larger in large print
     top = page.height - page.footer
     pen = QPen(QColor("#555555"))
@@ -140,9 +140,9 @@ def paint_footer(painter: QPainter, page: Page, options: PrintOptions, card: Car
     font.setPointSizeF(10 * k)
     painter.setFont(font)
     painter.setPen(QColor("black"))
-    printed = (options.printed_on or dt.date.today()).isoformat()
+    printed = words.date(options.printed_on or dt.date.today())
     row = QRectF(0, top + page.pt(k * 12), page.width, page.pt(k * 14))
-    dates = words.printed.format(printed=printed, reviewed=card.reviewed.isoformat())
+    dates = words.printed.format(printed=printed, reviewed=words.date(card.reviewed))
     painter.drawText(row, Qt.AlignmentFlag.AlignLeft, dates)
     painter.drawText(row, Qt.AlignmentFlag.AlignRight, words.page.format(number=number, total=total))
     font.setPointSizeF(9 * k)

@@ -11,6 +11,18 @@ from ..render import BOX_EMPTY, card_document
 from ..stylesheets import stylesheet
 from .options import PrintOptions
 
+
+def printable_links(html_text: str) -> str:
+    """Printed HTML with only web links kept as links: any other link (card:, mailto:, or anything a pack slipped
+    in) keeps its text and loses its target, so a PDF carries no link but http(s)."""
+
+    def keep(found: re.Match[str]) -> str:
+        href = re.search(r'\bhref\s*=\s*"([^"]*)"', found.group(1))
+        scheme = href.group(1).split(":", 1)[0].strip().lower() if href else ""
+        return found.group(0) if scheme in ("http", "https") else found.group(2)
+
+    return re.sub(r"<a\b([^>]*)>(.*?)</a>", keep, html_text, flags=re.S | re.I)
+
 FONT_FAMILIES = ["Helvetica", "Arial", "Liberation Sans", "DejaVu Sans"]
 
 
@@ -39,7 +51,7 @@ def phone_html(phone: str) -> str:
 def call_us_box(card: Card, options: PrintOptions) -> str:
     """Near the top of a handout's first page: the clinic's day and after-hours phone (lines to write them on
     when they are not known)."""
-    words = options.text
+    words = options.words(card)
     clinic = html.escape(options.clinic.strip())
     day = f"<b>{phone_html(options.phone)}</b>" if options.phone.strip() else BLANK
     night = f"<b>{phone_html(options.after_hours_phone)}</b>" if options.after_hours_phone.strip() else BLANK
@@ -53,7 +65,7 @@ def call_us_box(card: Card, options: PrintOptions) -> str:
 
 def questions_box(card: Card, options: PrintOptions) -> str:
     """A handout's "Questions? Call ..." box, with the clinic's phone, and what to do in an emergency."""
-    words = options.text
+    words = options.words(card)
     clinic = html.escape(options.clinic.strip()) or words.your_clinic
     if options.phone.strip():
         line = words.call.format(clinic=clinic, phone=phone_html(options.phone))
@@ -71,20 +83,21 @@ def questions_box(card: Card, options: PrintOptions) -> str:
 def write_in_lines(card: Card, options: PrintOptions) -> str:
     """Lines to write on for this patient: name, next visit, who takes them home and that person's phone;
     what the nurse typed in the print dialog or on the command line prints on the line instead."""
-    words, filled = options.text, options.write_in
+    words, filled = options.words(card), options.write_in
 
     def cell(label: str, value: str, widths: tuple[int, int]) -> str:
         shown = html.escape(value.strip()) or "&nbsp;"
-        label = html.escape(label).replace(" ", "&nbsp;")  # a label is read in one piece
-        # Inline: Qt's rich text gives a cell its own border only from its style attribute.
+        # Inline: Qt's rich text gives a cell its own border only from its style attribute. Widths are set: Qt
+        # would otherwise cut "Who takes me home:" to give the line more room.
         return (
-            f'<td width="{widths[0]}%" style="border-style: none">{label}:</td>'
+            f'<td width="{widths[0]}%" style="border-style: none">{html.escape(label)}:</td>'
             f'<td width="{widths[1]}%" style="border-style: none; border-bottom: 1px solid #000000">{shown}</td>'
         )
 
+    left, right = ((31, 24), (21, 24)) if options.large_for(card) else ((28, 28), (16, 28))
     rows = (
-        cell(words.patient, filled.patient, (25, 32)) + cell(words.next_visit, filled.next_visit, (16, 27)),
-        cell(words.ride, filled.ride, (25, 32)) + cell(words.ride_phone, filled.ride_phone, (16, 27)),
+        cell(words.patient, filled.patient, left) + cell(words.next_visit, filled.next_visit, right),
+        cell(words.ride, filled.ride, left) + cell(words.ride_phone, filled.ride_phone, right),
     )
     body = "".join(f"<tr>{row}</tr>" for row in rows)
     return f'<table class="writein" width="100%" cellpadding="7" cellspacing="0">{body}</table>'
@@ -105,7 +118,7 @@ def card_print_html(card: Card, titles: Mapping[str, str], options: PrintOptions
         at = found.end() if found else 0
         parts = [parts[0][:at] + call_us_box(card, options) + parts[0][at:]]
         parts += [part(card, options) for part in HANDOUT_PARTS]
-    return f"<html><body>{''.join(parts)}</body></html>"
+    return f"<html><body>{printable_links(''.join(parts))}</body></html>"
 
 
 def _run_in_sources(document: str) -> str:

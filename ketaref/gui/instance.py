@@ -1,0 +1,137 @@
+"""One window per data folder: a second launch brings the first window forward and exits, as Zeal and GoldenDict do.
+
+The first instance holds a lock file in the data folder for as long as it runs and listens on a local socket named
+after that folder; a later launch finds the lock taken, connects, asks the first to come forward, and ends.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+from pathlib import Path
+from typing import IO
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtWidgets import QWidget
+
+from ..locking import try_hold
+
+log = logging.getLogger(__name__)
+
+WINDOW_LOCK_FILE = ".ketaref-window.lock"
+RAISE = b"raise\n"
+CONNECT_WAIT_MS = 5000  # how long a second launch tries to reach the first (which may be starting itself)
+
+
+def server_name(data_dir: Path) -> str:
+    """The local socket's name for a data folder (and user): short, and the same for every launch."""
+    user = str(os.getuid()) if hasattr(os, "getuid") else os.environ.get("USERNAME", "")
+    try:
+        folder = str(data_dir.resolve())
+    except OSError:
+        folder = str(data_dir)
+    return "ketaref-" + hashlib.sha256(f"{user}\0{folder}".encode()).hexdigest()[:20]
+
+
+class SingleInstance(QObject):
+    """The claim on a data folder's window; `activated` fires when a later launch asks this one to come forward."""
+
+    activated = Signal()
+
+    def __init__(self, data_dir: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.data_dir = data_dir
+        self.name = server_name(data_dir)
+        self.server: QLocalServer | None = None
+        self._sockets: list[QLocalSocket] = []
+        self._hold: IO[bytes] | None = None
+
+    def claim(self) -> bool:
+        """True when this is the first window on the data folder (it now listens for later launches); False when
+        another window runs and was asked to come forward (this launch should end)."""
+        try:
+            self._hold = try_hold(self.data_dir, WINDOW_LOCK_FILE)
+        except OSError as exc:  # a data folder that cannot be written: no single-instance check, but a window
+            log.warning("Cannot check for another KetaRef window (%s); opening anyway", exc)
+            return True
+        if self._hold is not None:
+            self._listen()
+            return True
+        if self._forward():
+            log.info("KetaRef is already open on %s: brought its window forward", self.data_dir)
+            return False
+        log.warning("Another KetaRef holds %s but did not answer; opening a second window", self.data_dir)
+        return True
+
+    def _listen(self) -> None:
+        QLocalServer.removeServer(self.name)  # a socket left by a first window that was killed
+        server = QLocalServer(self)
+        server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        if not server.listen(self.name):
+            log.warning("Cannot listen for later KetaRef launches: %s", server.errorString())
+            return
+        server.newConnection.connect(self._accept)
+        self.server = server
+
+    def _accept(self) -> None:
+        server = self.server
+        while server is not None and server.hasPendingConnections():
+            socket = server.nextPendingConnection()
+            self._sockets.append(socket)
+            socket.readyRead.connect(self._read)
+            socket.disconnected.connect(self._read)
+        self._read()
+
+    def _read(self) -> None:
+        """Answer what the later launches sent (a request to come forward), and let go of the closed ones."""
+        for socket in list(self._sockets):
+            if socket.bytesAvailable() and bytes(socket.readAll().data()).startswith(RAISE[:-1]):
+                self.activated.emit()
+            if socket.state() == QLocalSocket.LocalSocketState.UnconnectedState:
+                self._sockets.remove(socket)
+                socket.readyRead.disconnect(self._read)
+                socket.disconnected.disconnect(self._read)
+                socket.deleteLater()
+
+    def _forward(self) -> bool:
+        """Ask the first window to come forward; True when it was reached."""
+        deadline = time.monotonic() + CONNECT_WAIT_MS / 1000
+        while True:
+            socket = QLocalSocket()
+            socket.connectToServer(self.name)
+            if socket.waitForConnected(500):
+                socket.write(RAISE)
+                socket.flush()
+                socket.waitForBytesWritten(1000)
+                socket.disconnectFromServer()
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.1)  # the first window holds the lock but is not listening yet
+
+    def release(self) -> None:
+        """Stop listening and let go of the lock (the window closed)."""
+        for socket in self._sockets:
+            socket.readyRead.disconnect(self._read)
+            socket.disconnected.disconnect(self._read)
+            socket.abort()
+        self._sockets.clear()
+        if self.server is not None:
+            self.server.newConnection.disconnect(self._accept)
+            self.server.close()
+            self.server = None
+        if self._hold is not None:
+            self._hold.close()
+            self._hold = None
+
+
+def bring_forward(window: QWidget) -> None:
+    """Show a window on top, restored if it was minimized, with the keyboard focus."""
+    if window.isMinimized():
+        window.showNormal()
+    window.show()
+    window.raise_()
+    window.activateWindow()
