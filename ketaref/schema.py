@@ -106,9 +106,11 @@ def schema_problem(conn: sqlite3.Connection) -> str | None:
     """Why the database's schema is not exactly a pack's (a view, trigger or unexpected table or column, a
     foreign full-text tokenizer), as words after "The pack ... is refused: ", or None when it is."""
     tables = {table.name: table for table in TABLES}
-    for kind, name, table_name, sql in conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"):
+    entries = list(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
+    for kind, name, _table, _sql in entries:
         if kind in ("view", "trigger"):
             return f"it holds a {kind} ({name!r}), which no KetaRef pack has"
+    for kind, name, table_name, sql in entries:
         if kind == "index":
             autoindex = isinstance(name, str) and name.startswith("sqlite_autoindex_") and sql is None
             if table_name not in EXPECTED_TABLES or not (autoindex or name in INDEXES):

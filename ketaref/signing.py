@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import os
 import time
 from dataclasses import dataclass
@@ -70,6 +69,8 @@ def signature_path(pack: Path) -> Path:
 
 def new_keys(folder: Path) -> tuple[Path, Path]:
     """Write a new key pair: folder/ketaref.key (mode 0600) and folder/ketaref.pub; never overwrites either."""
+    import hashlib
+
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 
@@ -99,6 +100,8 @@ def new_keys(folder: Path) -> tuple[Path, Path]:
 
 def _secret_key(path: Path) -> tuple[bytes, bytes]:
     """(key id, 32-byte seed) from an unencrypted minisign secret key file."""
+    import hashlib
+
     try:
         lines = path.read_text("ascii").splitlines()
         blob = base64.b64decode(lines[1].strip(), validate=True)
@@ -119,6 +122,8 @@ def _secret_key(path: Path) -> tuple[bytes, bytes]:
 
 
 def _file_hash(path: Path) -> bytes:
+    import hashlib  # here, not at import: opening the window checks no signature when no key is trusted
+
     digest = hashlib.blake2b(digest_size=64)
     with path.open("rb") as data:
         while chunk := data.read(_CHUNK):

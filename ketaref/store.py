@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
+import math
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
@@ -16,6 +18,8 @@ from .model import CATEGORIES, Card, Hit, SearchResult
 from .schema import (
     CARD_COLUMNS,
     HIT_COLUMNS,
+    MAX_BODY_BYTES,
+    RENDERED_FACTOR,
     REQUIRED_META,
     REQUIRED_TABLES,
     SCHEMA_VERSION,
@@ -37,43 +41,71 @@ MAGIC = b"SQLite format 3\x00"
 QUERY_TIME_LIMIT = 10.0
 VERIFY_TIME_LIMIT = 300.0
 PROGRESS_STEPS = 20_000
-# No single value read from a pack may be larger than this (SQLite refuses to load it).
-MAX_VALUE_BYTES = 64_000_000
+# No single value read from a pack may be larger than a card's HTML may be (SQLite refuses to load it, at no cost).
+MAX_VALUE_BYTES = RENDERED_FACTOR * MAX_BODY_BYTES
+# Packs up to this size, or with more bytes per card than SCAN_BYTES_PER_CARD, have every card's size checked when
+# opened (0.2 ms for the default pack; reading a 20,000-card 118 MB pack through takes 80 ms). Any pack is checked
+# at verify() (every update), each card when it is read, and no value over MAX_VALUE_BYTES is ever loaded.
+SIZE_SCAN_BYTES = 64_000_000
+SCAN_BYTES_PER_CARD = 64_000
 # A content version whose date (year.month...) is more than this many days after today is refused.
 MAX_DAYS_AHEAD = 366
 
 
 class _TimeLimit:
-    """The time limit of a connection: each statement gets `limit` seconds from its start (SQLite's trace hook
-    marks the start, its progress handler interrupts the statement once the time is up)."""
+    """The time limit of a connection: each read of the pack (a Pack method, a search, the checks when opening)
+    must be done within `limit` seconds, else SQLite's progress handler, called every PROGRESS_STEPS VM steps,
+    interrupts its query. (No per-statement hook: a search runs up to a thousand statements.)"""
 
     def __init__(self, limit: float | None = None) -> None:
         self.limit = QUERY_TIME_LIMIT if limit is None else limit
-        self.deadline = time.monotonic() + self.limit
+        self.current = self.limit  # the limit of the read under way
+        self.deadline = math.inf  # no read under way: nothing to stop
+        self.depth = 0
         self.timed_out = False
 
-    def start(self, _sql: object = None) -> None:
-        """A statement starts: it has until now + limit."""
-        self.deadline = time.monotonic() + self.limit
-        self.timed_out = False
+    @contextlib.contextmanager
+    def running(self, limit: float | None = None) -> Iterator[None]:
+        """A read of the pack: its queries must be done within the limit (a read inside another counts as its)."""
+        if self.depth == 0:
+            self.current = self.limit if limit is None else limit
+            self.deadline = time.monotonic() + self.current
+            self.timed_out = False
+        self.depth += 1
+        try:
+            yield
+        finally:
+            self.depth -= 1
+            if self.depth == 0:
+                self.deadline = math.inf
 
     def check(self) -> int:
-        """SQLite's progress handler: non-zero interrupts the statement."""
+        """SQLite's progress handler: non-zero interrupts the query."""
         if time.monotonic() > self.deadline:
             self.timed_out = True
             return 1
         return 0
 
     def attach(self, conn: sqlite3.Connection) -> None:
-        """Put this time limit on every statement of the connection."""
-        conn.set_trace_callback(self.start)
+        """Let this time limit stop the connection's queries."""
         conn.set_progress_handler(self.check, PROGRESS_STEPS)
 
     def error(self, path: Path) -> PackError:
         """The plain message for a statement that ran out of time."""
         return PackError(
-            f"The pack {path} took too long to read (over {self.limit:g} s); it may be damaged or hostile."
+            f"The pack {path} took too long to read (over {self.current:g} s); it may be damaged or hostile."
         )
+
+    def reason(self, path: Path, exc: sqlite3.Error) -> PackError | None:
+        """The plain message for a statement stopped by a limit of this module (time, or size of a value)."""
+        if self.timed_out:
+            return self.error(path)
+        if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_TOOBIG:
+            return PackError(
+                f"The pack {path} is refused: it holds a card larger than the limit of {MAX_BODY_BYTES:,} bytes of "
+                "text; it may be damaged or hostile."
+            )
+        return None
 
 
 def _harden(conn: sqlite3.Connection) -> None:
@@ -105,9 +137,8 @@ def future_version_problem(version: str) -> str | None:
 
     date = version_date(version)
     if date is not None and (date - clock.today()).days > MAX_DAYS_AHEAD:
-        return (
-            f"its content version {version[:40]} is dated more than a year after today ({clock.today().isoformat()})"
-        )
+        today = clock.today().isoformat()
+        return f"its content version {version[:40]} is dated more than a year after today ({today})"
     return None
 
 
@@ -146,13 +177,15 @@ def _reads(method: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(method)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        pack = args[0]
+        assert isinstance(pack, Pack)
         try:
-            return method(*args, **kwargs)
+            with pack.time_limit.running():
+                return method(*args, **kwargs)
         except sqlite3.DatabaseError as exc:
-            pack = args[0]
-            assert isinstance(pack, Pack)
-            if pack.time_limit.timed_out:
-                raise pack.time_limit.error(pack.path) from exc
+            stopped = pack.time_limit.reason(pack.path, exc)
+            if stopped is not None:
+                raise stopped from exc
             reason = _reason(exc)
             raise PackError(f"The pack {pack.path} could not be read ({reason}); copy or build it again.") from exc
 
@@ -201,12 +234,16 @@ class Pack:
     ) -> SearchResult:
         """Search the cards; never raises on any query text."""
         try:
-            if self._synonyms is None:
-                self._synonyms = Synonyms.load(self.conn)
-            return search(self.conn, query, limit=limit, category=category, audience=audience, synonyms=self._synonyms)
+            with self.time_limit.running():
+                if self._synonyms is None:
+                    self._synonyms = Synonyms.load(self.conn)
+                return search(
+                    self.conn, query, limit=limit, category=category, audience=audience, synonyms=self._synonyms
+                )
         except sqlite3.DatabaseError as exc:
-            if self.time_limit.timed_out:
-                raise self.time_limit.error(self.path) from exc
+            stopped = self.time_limit.reason(self.path, exc)
+            if stopped is not None:
+                raise stopped from exc
             raise PackError(f"The pack {self.path} could not be searched: {_reason(exc)}. It may be damaged.") from exc
 
     @_reads
@@ -222,6 +259,7 @@ class Pack:
             scored = sorted(((difflib.SequenceMatcher(None, card_id, i).ratio(), i) for i in ids), reverse=True)
             # The nearest ids only: a slip of a letter or two, not every id that shares a word.
             near = [i for ratio, i in scored[:3] if ratio >= 0.6 and ratio >= scored[0][0] - 0.1] if scored else []
+            near = [i for i in near if not (i.endswith("-es") and i.removesuffix("-es") in near)]  # the English one
             hint = f" Did you mean {' or '.join(near)}?" if near else ""
             raise NotFoundError(f"No card with id '{card_id}' in this pack.{hint}")
         sql = f"SELECT {columns(SOURCE_FIELDS)} FROM sources WHERE card_id = ? ORDER BY n"
@@ -229,6 +267,11 @@ class Pack:
             card = card_from_row(row, [source_from_row(r, card_id) for r in named(self.conn, sql, (card_id,))])
         except BadRow as exc:
             raise PackError(f"The pack {self.path} is damaged: its {exc}; copy or build it again.") from exc
+        if len(card.body) > MAX_BODY_BYTES:  # in a pack too big to have every card checked when opened
+            raise PackError(
+                f"The pack {self.path} is refused: its card {card_id!r} is larger than the limit of "
+                f"{MAX_BODY_BYTES:,} bytes of text."
+            )
         from .render import sanitize
 
         # The stored HTML is never trusted: it is cleaned again, with the build's own rules, on every read.
@@ -300,16 +343,17 @@ class Pack:
 
     def verify(self) -> None:
         """Full integrity check of every page (slower than opening); PackError when damaged."""
-        limit = self.time_limit.limit
-        self.time_limit.limit = VERIFY_TIME_LIMIT
         try:
-            result = [r[0] for r in self.conn.execute("PRAGMA quick_check")]
+            with self.time_limit.running(VERIFY_TIME_LIMIT):
+                result = [r[0] for r in self.conn.execute("PRAGMA quick_check")]
+                too_big = size_problem(self.conn) if result == ["ok"] else None
         except sqlite3.DatabaseError as exc:
-            if self.time_limit.timed_out:
-                raise self.time_limit.error(self.path) from exc
+            stopped = self.time_limit.reason(self.path, exc)
+            if stopped is not None:
+                raise stopped from exc
             raise PackError(f"The pack {self.path} is damaged ({_reason(exc)}); copy or build it again.") from exc
-        finally:
-            self.time_limit.limit = limit
+        if too_big:
+            raise PackError(f"The pack {self.path} is refused: {too_big}.")
         if result != ["ok"]:
             problems = [line for line in "\n".join(result).splitlines() if line and not line.startswith("***")]
             more = f" and {len(problems) - 1} more problem(s)" if len(problems) > 1 else ""
@@ -317,10 +361,16 @@ class Pack:
             raise PackError(f"The pack {self.path} is damaged ({first}{more}); copy or build it again.")
 
 
-def _size_problem(conn: sqlite3.Connection) -> str | None:
-    """schema.size_problem, except that a damaged page on the way is left to the read of the card it holds (and to
-    verify()): a pack with one bad page still opens, its other cards readable."""
+def _size_problem(conn: sqlite3.Connection, path: Path) -> str | None:
+    """schema.size_problem, for a pack of up to SIZE_SCAN_BYTES or one with few cards for its size (a big pack of
+    many cards is checked by verify() and card by card); a damaged page on the way is left to the read of the card
+    it holds (and to verify()): a pack with one bad page still opens, its other cards readable."""
     try:
+        size = path.stat().st_size
+        if size > SIZE_SCAN_BYTES:
+            cards = conn.execute("SELECT count(*) FROM cards").fetchone()[0]
+            if size <= SCAN_BYTES_PER_CARD * cards:
+                return None
         return size_problem(conn)
     except sqlite3.DatabaseError as exc:
         if getattr(exc, "sqlite_errorcode", None) != sqlite3.SQLITE_CORRUPT:
@@ -346,32 +396,36 @@ def open_pack(path: str | Path) -> Pack:
     try:
         _harden(conn)
         time_limit.attach(conn)
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
-        if "meta" not in tables or "cards" not in tables:
-            raise PackError(f"{path} is an SQLite database but not a KetaRef pack.")
-        meta = {str(k): str(v) for k, v in conn.execute("SELECT key, value FROM meta")}
-        user_version = conn.execute("PRAGMA user_version").fetchone()[0]
-        try:
-            schema = int(meta.get("schema_version", user_version))
-        except ValueError:
-            schema = -1
-        if schema > SCHEMA_VERSION:
-            raise PackError(
-                f"The pack {path} needs a newer KetaRef (pack schema {schema}; this version reads "
-                f"schema {SCHEMA_VERSION}): update KetaRef or use an older pack."
+        with time_limit.running():
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+            if "meta" not in tables or "cards" not in tables:
+                raise PackError(f"{path} is an SQLite database but not a KetaRef pack.")
+            meta = {str(k): str(v) for k, v in conn.execute("SELECT key, value FROM meta")}
+            user_version = conn.execute("PRAGMA user_version").fetchone()[0]
+            try:
+                schema = int(meta.get("schema_version", user_version))
+            except ValueError:
+                schema = -1
+            if schema > SCHEMA_VERSION:
+                raise PackError(
+                    f"The pack {path} needs a newer KetaRef (pack schema {schema}; this version reads "
+                    f"schema {SCHEMA_VERSION}): update KetaRef or use an older pack."
+                )
+            if schema < 1 or schema != user_version:
+                raise PackError(f"The pack {path} has an unknown schema version ({schema}); build it again.")
+            missing = sorted(REQUIRED_TABLES - tables) + [k for k in REQUIRED_META if k not in meta]
+            if missing:
+                raise PackError(f"The pack {path} is incomplete (missing {', '.join(missing)}); build it again.")
+            problem = (
+                schema_problem(conn) or _size_problem(conn, path) or future_version_problem(meta["content_version"])
             )
-        if schema < 1 or schema != user_version:
-            raise PackError(f"The pack {path} has an unknown schema version ({schema}); build it again.")
-        missing = sorted(REQUIRED_TABLES - tables) + [k for k in REQUIRED_META if k not in meta]
-        if missing:
-            raise PackError(f"The pack {path} is incomplete (missing {', '.join(missing)}); build it again.")
-        problem = schema_problem(conn) or _size_problem(conn) or future_version_problem(meta["content_version"])
-        if problem:
-            raise PackError(f"The pack {path} is refused: {problem}.")
+            if problem:
+                raise PackError(f"The pack {path} is refused: {problem}.")
     except sqlite3.DatabaseError as exc:
         conn.close()
-        if time_limit.timed_out:
-            raise time_limit.error(path) from exc
+        stopped = time_limit.reason(path, exc)
+        if stopped is not None:
+            raise stopped from exc
         raise PackError(f"{path} is damaged or not a KetaRef pack ({_reason(exc)}).") from exc
     except PackError:
         conn.close()

@@ -97,7 +97,9 @@ def test_a_dose_changed_only_in_the_html_is_reviewed_as_changed_and_shown_as_rev
     pack_path: Path, tmp_path: Path
 ) -> None:
     sql = f"UPDATE cards SET body_html = replace(body_html, '0.5 mg/kg', '50 mg/kg') WHERE id = '{CARD}'"
-    update = find_update(update_folder(tmp_path, [hostile(pack_path, tmp_path / "m" / "htmlonly.sqlite", sql)]), pack_path)
+    update = find_update(
+        update_folder(tmp_path, [hostile(pack_path, tmp_path / "m" / "htmlonly.sqlite", sql)]), pack_path
+    )
     assert update is not None and (CARD,) == update.changes.changed
     with open_pack(install_update(update, tmp_path / "data")) as installed:
         assert "50 mg/kg" in installed.card(CARD).body_html  # the change the review listed is the one installed
@@ -184,7 +186,17 @@ def html_pack(pack_path: Path, tmp_path: Path) -> Path:
 def assert_clean(html_text: str) -> None:
     """No image, style, script, frame, handler, hidden class or non-web link; the phishing link shows its target."""
     lowered = html_text.lower()
-    for bad in ("<img", "style=", "<style", "<script", "<iframe", "onclick", 'href="javascript', 'href="file', '<span class="meta'):
+    for bad in (
+        "<img",
+        "style=",
+        "<style",
+        "<script",
+        "<iframe",
+        "onclick",
+        'href="javascript',
+        'href="file',
+        '<span class="meta',
+    ):
         assert bad not in lowered, bad
     assert "100000" not in html_text
     assert ">https://www.spravato.com/rems<" not in html_text  # the text no longer shows another address
@@ -380,17 +392,39 @@ def test_a_huge_card_is_refused_at_build_and_at_open(pack_path: Path, source_dir
         build(source_dir, tmp_path / "huge-built.sqlite")
     assert any("larger than the limit" in p.message for p in caught.value.problems)
     assert not (tmp_path / "huge-built.sqlite").exists()
-    big = f"replace(hex(zeroblob({MAX_BODY_BYTES})), '0', 'a')"
-    for column in ("body", "body_html", "title"):
+    big = f"replace(hex(zeroblob({MAX_BODY_BYTES // 2})), '0', 'a') || 'x'"  # one byte over the limit
+    for column in ("body", "title", "summary"):
         made = hostile(
-            pack_path,
-            tmp_path / f"bigbody-{column}.sqlite",
-            f"UPDATE cards SET {column} = {big} || {big} || {big} || {big} || {big} || {big} || {big} || {big} || 'x' "
-            f"WHERE id = '{CARD}'",
+            pack_path, tmp_path / f"big-{column}.sqlite", f"UPDATE cards SET {column} = {big} WHERE id = '{CARD}'"
         )
-        with pytest.raises(PackError, match=f"card '{CARD}' is larger than the limit"):
+        with pytest.raises(PackError, match=f"card '{CARD}' is larger than the limit of 1,000,000 bytes"):
             open_pack(made)
     one_line_error(cli(made, "search", "dose"), "larger than the limit")
+    # 100 MB in one card (the report's bigbody): refused as soon as any query meets it, without reading it.
+    huge = f"replace(hex(zeroblob({50 * MAX_BODY_BYTES})), '0', 'a')"
+    made = hostile(pack_path, tmp_path / "bigbody.sqlite", f"UPDATE cards SET body_text = {huge} WHERE id = '{CARD}'")
+    started = time.monotonic()
+    with pytest.raises(PackError, match="larger than the limit"):
+        open_pack(made)
+    assert time.monotonic() - started < 5
+    one_line_error(cli(made, "show", "safety-blood-pressure"), "larger than the limit")
+
+
+def test_a_huge_card_in_a_big_pack_is_refused_when_read_and_at_verify(
+    pack_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ketaref.schema import MAX_BODY_BYTES
+
+    big = f"replace(hex(zeroblob({MAX_BODY_BYTES // 2})), '0', 'a') || 'x'"
+    made = hostile(pack_path, tmp_path / "big.sqlite", f"UPDATE cards SET body = {big} WHERE id = '{CARD}'")
+    monkeypatch.setattr(store, "SIZE_SCAN_BYTES", 1000)  # as if the pack were a big one of many cards
+    monkeypatch.setattr(store, "SCAN_BYTES_PER_CARD", 10**9)
+    with open_pack(made) as pack:
+        with pytest.raises(PackError, match="is larger than the limit"):
+            pack.card(CARD)
+        with pytest.raises(PackError, match="is larger than the limit"):
+            pack.verify()
+        assert pack.card("safety-blood-pressure").title
 
 
 def test_a_content_version_far_in_the_future_is_refused_and_does_not_pin_updates(

@@ -342,7 +342,9 @@ def test_the_window_installs_on_another_thread_with_progress(
 
     monkeypatch.setattr(updates, "install_update", install)
     real_show = InstallProgress.show_progress
-    monkeypatch.setattr(InstallProgress, "show_progress", lambda self, d, t: (steps.append((d, t)), real_show(self, d, t)))
+    monkeypatch.setattr(
+        InstallProgress, "show_progress", lambda self, d, t: (steps.append((d, t)), real_show(self, d, t))
+    )
     installed = window.pack_updates.install(update)
     assert ["ketaref-update-install"] == threads  # not the window's thread
     assert steps and steps[-1] == (1000, 1000)

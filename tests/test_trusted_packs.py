@@ -50,7 +50,9 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_pack_sign_writes_a_signature_that_verifies(source_dir: Path, tmp_path: Path, keys: tuple[Path, Path]) -> None:
     out = tmp_path / "out" / "pack.sqlite"
-    result = CliRunner().invoke(main, ["pack", "--source", str(source_dir), "--output", str(out), "--sign", str(keys[0])])
+    result = CliRunner().invoke(
+        main, ["pack", "--source", str(source_dir), "--output", str(out), "--sign", str(keys[0])]
+    )
     assert 0 == result.exit_code, result.output
     key_id = signing.load_public_key(keys[1]).id_hex
     assert f"signed by key {key_id}" in result.stdout
@@ -67,7 +69,12 @@ def test_a_failed_signing_leaves_no_signature_that_does_not_match(
     source_dir: Path, tmp_path: Path, keys: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = tmp_path / "pack.sqlite"
-    assert 0 == CliRunner().invoke(main, ["pack", "--source", str(source_dir), "--output", str(out), "--sign", str(keys[0])]).exit_code
+    assert (
+        0
+        == CliRunner()
+        .invoke(main, ["pack", "--source", str(source_dir), "--output", str(out), "--sign", str(keys[0])])
+        .exit_code
+    )
     old_signature = signing.signature_path(out).read_bytes()
     (source_dir / "pack.toml").write_text('content_version = "1.1"\n', "utf-8")
 
@@ -75,7 +82,9 @@ def test_a_failed_signing_leaves_no_signature_that_does_not_match(
         raise signing.SignatureError("Could not write the signature: No space left on device.")
 
     monkeypatch.setattr(signing, "sign_file", fail)
-    result = CliRunner().invoke(main, ["pack", "--source", str(source_dir), "--output", str(out), "--sign", str(keys[0])])
+    result = CliRunner().invoke(
+        main, ["pack", "--source", str(source_dir), "--output", str(out), "--sign", str(keys[0])]
+    )
     assert 1 == result.exit_code
     assert "not signed" in result.output and "Traceback" not in result.output
     assert not signing.signature_path(out).exists()  # the old one would not match the new pack
@@ -255,3 +264,21 @@ def test_the_window_refuses_an_opened_pack_and_about_marks_not_signed(
     assert 1 == len(told) and "is refused: it is not signed" in told[0]
     assert pack_path == window.pack.path
 
+
+def test_the_update_offer_says_how_the_update_is_signed(
+    qtbot, current: Path, folder: Path, keys: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from ketaref.gui.update_dialog import UpdateDialog
+
+    newer = make_pack(folder / "ketaref-1.1.sqlite", "1.1", add=True)
+    update = updates.find_update(folder, current)
+    assert update is not None
+    dialog = UpdateDialog(update)
+    qtbot.addWidget(dialog)
+    assert dialog.signature.text().startswith("Signature: not signed")
+    _sign(newer, keys[0])
+    monkeypatch.setenv("KETAREF_TRUSTED_KEYS", str(keys[1]))
+    signed = updates.find_update(folder, current)
+    assert signed is not None
+    key_id = signing.load_public_key(keys[1]).id_hex
+    assert f"Signature: signed by trusted key {key_id}" == UpdateDialog(signed).signature.text()

@@ -95,6 +95,13 @@ def _convert(raw: Any, default: T) -> T:
     return cast(T, str(raw))
 
 
+def _check_logo(logo: Path) -> None:
+    """The print layout's logo check, loaded only when a site file names a logo (not at every start-up)."""
+    from ..handout import check_logo
+
+    check_logo(logo)
+
+
 class Settings:
     """Typed access to the settings file; a missing or unreadable value gives the default."""
 
@@ -108,10 +115,9 @@ class Settings:
         """The site file in force (given, or found as ketaref.site says; re-read when it changes)."""
         if self._site is not None:
             return self._site
-        from ..handout import check_logo
         from ..site import site_in_force
 
-        return site_in_force(check_logo)
+        return site_in_force(_check_logo)
 
     def from_site(self, setting: Setting[T]) -> T | None:
         """The site file's value for this Preference, or None (not set there, or not a site setting)."""

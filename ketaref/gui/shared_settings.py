@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 
 from ..errors import KetarefError
 from ..locking import folder_lock
@@ -27,9 +28,9 @@ def merge(base: Sequence[str], mine: Sequence[str], stored: Sequence[str]) -> tu
 def save_bookmarks(settings: S.Settings, base: Sequence[str], mine: Sequence[str]) -> tuple[str, ...]:
     """Store this window's bookmark changes since base into what is on disk now, under the settings file's lock;
     the merged list (the window shows it from now on)."""
-    lock_name = f".{settings.path.name}.lock"
+    path = Path(settings.path)
     try:
-        with folder_lock(settings.path.parent, LOCK_TIMEOUT_S, lock_name):
+        with folder_lock(path.parent, LOCK_TIMEOUT_S, f".{path.name}.lock"):
             settings.sync()  # read what other windows saved since
             stored: tuple[str, ...] = settings.get(S.BOOKMARKS)
             merged = merge(base, mine, stored)

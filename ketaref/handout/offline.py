@@ -27,4 +27,3 @@ class OfflineDocument(QTextDocument):
     def loadResource(self, kind: int, name: QUrl | str, /) -> QImage | str:  # noqa: N802 (Qt's name)
         """Every resource loads as nothing."""
         return no_resource(kind, name)
-

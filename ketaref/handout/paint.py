@@ -124,8 +124,8 @@ def fit_text(painter: QPainter, rect: QRectF, text: str, min_pt: float) -> None:
 
 def paint_footer(painter: QPainter, page: Page, options: PrintOptions, card: Card, number: int, total: int) -> None:
     """A rule, the print and last-reviewed dates, "Page N of M", and the one-line note for the sheet's reader."""
-    from PySide6.QtCore import QRectF, Qt
-    from PySide6.QtGui import QColor, QFont, QPainter, QPen
+    from PySide6.QtCore import QPointF, QRectF, Qt
+    from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 
     assert isinstance(painter, QPainter)
     words = options.words(card)
@@ -143,8 +143,22 @@ def paint_footer(painter: QPainter, page: Page, options: PrintOptions, card: Car
     printed = words.date(options.printed_on or dt.date.today())
     row = QRectF(0, top + page.pt(k * 12), page.width, page.pt(k * 14))
     dates = words.printed.format(printed=printed, reviewed=words.date(card.reviewed))
-    painter.drawText(row, Qt.AlignmentFlag.AlignLeft, dates)
-    painter.drawText(row, Qt.AlignmentFlag.AlignRight, words.page.format(number=number, total=total))
+    page_text = words.page.format(number=number, total=total)
+    painter.drawText(row, Qt.AlignmentFlag.AlignRight, page_text)
+    # Long dates ("Impreso: 2 de diciembre de 2026 ...", in large print) never run into "Página 1 de 2": smaller.
+    metrics = QFontMetricsF(font, painter.device())
+    room = QRectF(row)
+    room.setRight(row.right() - metrics.horizontalAdvance(page_text) - page.pt(k * 10))
+    if metrics.horizontalAdvance(dates) <= room.width():
+        painter.drawText(row, Qt.AlignmentFlag.AlignLeft, dates)
+    else:
+        small = QFont(font)
+        while QFontMetricsF(small, painter.device()).horizontalAdvance(dates) > room.width() and small.pointSizeF() > 7:
+            small.setPointSizeF(small.pointSizeF() - 0.5)
+        painter.setFont(small)
+        shown = QFontMetricsF(small, painter.device()).elidedText(dates, Qt.TextElideMode.ElideRight, room.width())
+        painter.drawText(QPointF(room.left(), room.top() + metrics.ascent()), shown)  # on the page line's baseline
+        painter.setFont(font)
     font.setPointSizeF(9 * k)
     font.setItalic(True)
     painter.setFont(font)
