@@ -44,6 +44,19 @@ def content_today(monkeypatch: pytest.MonkeyPatch) -> dt.date:
 
 
 @pytest.fixture(autouse=True)
+def no_modal_boxes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A message box a test did not expect fails that test with its text instead of waiting for a click."""
+    from PySide6.QtWidgets import QMessageBox
+
+    def unexpected(*args: object, **kwargs: object) -> None:
+        text = next((a for a in args[2:] if isinstance(a, str)), "")
+        raise AssertionError(f"a message box opened during the test: {text}")
+
+    for name in ("warning", "information", "critical", "question"):
+        monkeypatch.setattr(QMessageBox, name, staticmethod(unexpected))
+
+
+@pytest.fixture(autouse=True)
 def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test gets its own cache and data folders and no pack from the environment."""
     home = tmp_path_factory.mktemp("home")

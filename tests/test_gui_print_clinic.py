@@ -229,8 +229,12 @@ def test_print_sets_the_preferences_paper_after_the_print_dialog_puts_a4_back(
     assert pdf_pages(exported) == pdf_pages(printed)  # the same pages, broken in the same places
 
 
-def test_preview_paints_on_the_preferences_paper(qtbot, make_window, write_in, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_preview_paints_on_the_preferences_paper(
+    qtbot, make_window, write_in, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtGui import QPageSize
+
+    preview_file = tmp_path / "preview.pdf"
     from PySide6.QtPrintSupport import QPrintPreviewDialog
 
     from ketaref import handout
@@ -244,6 +248,7 @@ def test_preview_paints_on_the_preferences_paper(qtbot, make_window, write_in, m
 
     def exec_(self: QPrintPreviewDialog) -> int:
         self.printer().setPageSize(QPageSize(QPageSize.PageSizeId.A4))  # its print dialog took the queue's paper
+        self.printer().setOutputFileName(str(preview_file))  # outside exec() the preview engine is not there
         self.paintRequested.emit(self.printer())
         return 0
 

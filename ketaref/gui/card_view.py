@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
 )
 
 from .. import stylesheets
-from ..handout.offline import no_resource
 from ..model import LANG_LABELS, Card, SearchResult
 from ..render import card_document
 from .find_bar import FindBar
@@ -112,6 +111,8 @@ class OfflineBrowser(QTextBrowser):
 
     def loadResource(self, kind: int, name: QUrl | str, /) -> object:  # noqa: N802 (Qt's name)
         """Every resource loads as nothing."""
+        from ..handout.offline import no_resource  # not at start-up: sanitised cards name no resource
+
         return no_resource(kind, name)
 
 

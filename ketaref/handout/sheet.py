@@ -23,6 +23,7 @@ def printable_links(html_text: str) -> str:
 
     return re.sub(r"<a\b([^>]*)>(.*?)</a>", keep, html_text, flags=re.S | re.I)
 
+
 FONT_FAMILIES = ["Helvetica", "Arial", "Liberation Sans", "DejaVu Sans"]
 
 
@@ -134,10 +135,13 @@ def _run_in_sources(document: str) -> str:
     return document[: found.start()] + f'<p class="form-sources"><b>Sources:</b> {text}</p>' + document[found.end() :]
 
 
+ONE_PAGE_SUFFIX = "-at-a-glance"  # a drug's one-screen summary is also its one printed page
+
+
 def is_form(card: Card) -> bool:
-    """A staff card with tick boxes is a form: it prints on one page when it can. A handout with a checklist
-    for the patient keeps its full size."""
-    return not card.is_handout and BOX_EMPTY in card.body_html
+    """A staff card with tick boxes, or an at-a-glance summary, is a one-page sheet: it prints on one page when it
+    can. A handout with a checklist for the patient keeps its full size."""
+    return not card.is_handout and (BOX_EMPTY in card.body_html or card.id.endswith(ONE_PAGE_SUFFIX))
 
 
 def split_table(html_text: str, index: int, row: int) -> str:
