@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -280,6 +281,9 @@ def test_leftovers_of_killed_builds_are_removed_and_nothing_else(source_dir: Pat
     for path in leftovers + mine:
         path.write_bytes(b"x" * 1000)
     os.utime(old, (1, 1))
+    now = time.time()
+    for path in (live, young):  # written now by the process clock, whatever the file system's clock says
+        os.utime(path, (now, now))
     assert 0 == run("pack", "--source", str(source_dir), "--output", str(out)).exit_code
     assert [] == [p.name for p in leftovers if p.exists()]
     assert all(p.exists() for p in mine)
