@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 SEARCH_OPTIONS = ("--limit", "--category", "--audience")
 ANSI = "\033\\[[0-?]*[ -/]*[@-~]"  # what click strips from output that is not a terminal

@@ -8,17 +8,21 @@ keys that are fine still apply.
 from __future__ import annotations
 
 import dataclasses
-import logging
 import os
 import sys
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import KetarefError
 
-log = logging.getLogger(__name__)
+
+def _warn(message: str, *args: object) -> None:
+    """Log a warning (logging is imported only when there is something to say: a search starts faster)."""
+    import logging
+
+    logging.getLogger(__name__).warning(message, *args)
+
 
 SITE_FILENAME = "ketaref-site.toml"
 SITE_ENV = "KETAREF_SITE"
@@ -85,6 +89,8 @@ def load_site(path: Path | None = None, check_logo: Callable[[Path], None] | Non
     path = path if path is not None else find_site_file()
     if path is None:
         return Site()
+    import tomllib  # only when there is a site file to read
+
     try:
         if path.stat().st_size > MAX_SITE_BYTES:
             return _failed(path, f"is larger than {MAX_SITE_BYTES // 1024} KB, so it is not a site file")
@@ -129,12 +135,12 @@ def load_site(path: Path | None = None, check_logo: Callable[[Path], None] | Non
             del values["logo"]
     site = Site(path=path, problems=tuple(problems), **values)  # type: ignore[arg-type]
     for problem in site.problems:
-        log.warning("Site file %s: %s", path, problem)
+        _warn("Site file %s: %s", path, problem)
     return site
 
 
 def _failed(path: Path, problem: str) -> Site:
-    log.warning("Site file %s %s", path, problem)
+    _warn("Site file %s %s", path, problem)
     return Site(path=path, problems=(f"the file {problem}",))
 
 
@@ -170,7 +176,7 @@ def site_in_force(check_logo: Callable[[Path], None] | None = None) -> Site:
             check_logo(site.logo)
         except KetarefError as error:
             problem = f"logo not used: {error}"
-            log.warning("Site file %s: %s", path, problem)
+            _warn("Site file %s: %s", path, problem)
             _loaded[checked] = dataclasses.replace(site, logo=None, problems=(*site.problems, problem))
     return _loaded[checked]
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import KetarefError
-from .signing import PublicKey, Verdict, load_public_key, verify_file
 from .site import Site
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from .signing import PublicKey, Verdict
 
 TRUSTED_KEYS_ENV = "KETAREF_TRUSTED_KEYS"
 
@@ -26,6 +26,7 @@ class TrustedKeys:
 
 def trusted_keys(site: Site | None = None) -> TrustedKeys:
     """The trusted keys from the site file and from KETAREF_TRUSTED_KEYS (entries split on the path separator)."""
+
     entries: list[tuple[str, Path | None]] = []
     if site is not None and site.path is not None:
         entries += [(entry, site.path.parent) for entry in site.trusted_keys]
@@ -34,6 +35,8 @@ def trusted_keys(site: Site | None = None) -> TrustedKeys:
     keys: list[PublicKey] = []
     problems: list[str] = []
     for entry, base in entries:
+        from .signing import load_public_key
+
         try:
             key = load_public_key(entry, base=base)
         except KetarefError as error:
@@ -41,8 +44,11 @@ def trusted_keys(site: Site | None = None) -> TrustedKeys:
             continue
         if key not in keys:
             keys.append(key)
-    for problem in problems:
-        log.warning("%s", problem)
+    if problems:
+        import logging
+
+        for problem in problems:
+            logging.getLogger(__name__).warning("%s", problem)
     return TrustedKeys(tuple(keys), tuple(problems))
 
 
@@ -58,6 +64,8 @@ def describe_verdict(pack: Path, verdict: Verdict, keys_trusted: bool) -> str:
 
 def check_pack(pack: Path, keys: TrustedKeys) -> Verdict:
     """Verify a pack's signature against the trusted keys (an unsigned pack passes when no key is trusted)."""
+    from .signing import verify_file
+
     return verify_file(pack, list(keys.keys))
 
 

@@ -473,3 +473,34 @@ def test_a_title_with_the_words_as_typed_beats_one_with_a_synonym(shipped_pack) 
     assert "nasal spray" in found[0].title.lower(), found[0].id
     order = [h.id for h in found]
     assert order.index("handout-esketamine-spray") < order.index("dose-other-routes"), order
+
+
+def test_one_slip_is_looked_up_without_reading_the_vocabulary(shipped_pack, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import ketaref.search as core
+
+    def no_reading(*_args: object) -> None:
+        raise AssertionError("read the whole vocabulary for one slip")
+
+    monkeypatch.setattr(core, "_vocabulary", no_reading)
+    assert "dissociation" == shipped_pack.search("dissociaton").corrected_query  # a letter dropped
+    assert "hypertension" == shipped_pack.search("hypertenion").corrected_query
+    assert "pregnancy" == shipped_pack.search("pregnancey").corrected_query  # one added (10 letters)
+    assert "seizure" == shipped_pack.search("siezure").corrected_query  # two swapped
+
+
+def test_two_slips_are_found_by_reading_and_the_reading_stops_when_time_is_up(shipped_pack, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import ketaref.search as core
+
+    assert "hypertension" == shipped_pack.search("hipertenshon").corrected_query  # two letters changed
+    monkeypatch.setattr(core, "CORRECTION_BUDGET", -1.0)  # no time at all: the reading stops at once
+    read: list[str] = []
+    vocabulary = core._vocabulary
+
+    def counted(*args):  # type: ignore[no-untyped-def]
+        for row in vocabulary(*args):
+            read.append(row[0])
+            yield row
+
+    monkeypatch.setattr(core, "_vocabulary", counted)
+    found = shipped_pack.search("hipertenshon")
+    assert found.corrected_query is None and len(read) <= 2 * core._BUDGET_CHECK  # no word read past the deadline

@@ -87,20 +87,39 @@ def browse_rows(hits: list[Hit]) -> list[Row]:
 
 
 class ResultsModel(QAbstractListModel):
-    """The rows of the results list."""
+    """The rows of the results list, handed to the view a batch at a time as it scrolls (canFetchMore and
+    fetchMore), so browsing a pack of 100,000 cards lays out only the rows on screen and the next batch."""
+
+    BATCH = 400
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: list[Row] = []
+        self.loaded = 0  # rows handed to the view so far
 
     def set_rows(self, rows: list[Row]) -> None:
-        """Replace every row."""
+        """Replace every row (the view gets the first batch)."""
         self.beginResetModel()
         self.rows = rows
+        self.loaded = min(len(rows), self.BATCH)
         self.endResetModel()
 
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self.loaded < len(self.rows)
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        self.load_to(self.loaded + self.BATCH - 1)
+
+    def load_to(self, row: int) -> None:
+        """Hand the view every row up to row (to select a row not loaded yet)."""
+        end = min(len(self.rows), row + 1)
+        if end > self.loaded:
+            self.beginInsertRows(QModelIndex(), self.loaded, end - 1)
+            self.loaded = end
+            self.endInsertRows()
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
+        return 0 if parent.isValid() else self.loaded
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
@@ -265,6 +284,8 @@ class ResultsView(QListView):
             return
         row = self.currentIndex().row() if self.currentIndex().isValid() else (-1 if delta > 0 else model.rowCount())
         row += delta
+        while row >= model.rowCount() and model.canFetchMore(QModelIndex()):
+            model.fetchMore(QModelIndex())  # past the rows loaded so far: the next batch
         while 0 <= row < model.rowCount() and model.index(row, 0).data(HIT_ROLE) is None:
             row += 1 if delta > 0 else -1
         if 0 <= row < model.rowCount():

@@ -178,6 +178,7 @@ class SearchPanel(QWidget):
             return
         row = next((n for n, r in enumerate(self.model.rows) if r.hit is not None and r.hit.id == card_id), -1)
         if row >= 0:
+            self.model.load_to(row)
             self.list.setCurrentIndex(self.model.index(row, 0))
         else:
             self.list.selectionModel().clear()
