@@ -9,8 +9,8 @@ its own per clinician card, so the vocabulary grows with the pack as a real refe
 (a swap, a dropped or a doubled letter: what correction is for), a slip in a rare word (a name that only one card
 uses), and a word with no near neighbour at all (the worst case: the whole vocabulary is a candidate). Each line
 gives p50, p95 and the slowest, and how often a slip was corrected back to the word it came from.
-Target: an unknown word costs at most 50 ms at 100,000 cards (typo correction stops at search.CORRECTION_BUDGET;
---budget 0 shows what it costs with no budget).
+Target: an unknown word costs at most 50 ms at 100,000 cards (typo correction stops at
+search.correct.CORRECTION_BUDGET; --budget 0 shows what it costs with no budget).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gen_corpus import generate  # noqa: E402
 
-import ketaref.search  # noqa: E402
+import ketaref.search.correct  # noqa: E402
 from ketaref.store import open_pack  # noqa: E402
 
 KETAREF = Path(sys.executable).with_name("ketaref")
@@ -115,10 +115,10 @@ def main() -> None:
     parser.add_argument("--budget", type=float, help="typo correction budget in ms (default: the app's; 0: none)")
     args = parser.parse_args()
     if args.budget is not None:
-        ketaref.search.CORRECTION_BUDGET = args.budget / 1000 if args.budget > 0 else 1e9
+        ketaref.search.correct.CORRECTION_BUDGET = args.budget / 1000 if args.budget > 0 else 1e9
     work = args.work or Path(tempfile.mkdtemp(prefix="ketaref-typo-"))
     work.mkdir(parents=True, exist_ok=True)
-    budget = ketaref.search.CORRECTION_BUDGET
+    budget = ketaref.search.correct.CORRECTION_BUDGET
     shown = f"{budget * 1000:.0f} ms per query" if budget < 1e6 else "none"
     print(f"typo correction budget: {shown} (target: an unknown word <= 50 ms in all)")
     try:

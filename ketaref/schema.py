@@ -1,7 +1,7 @@
 """The pack's schema in one place: its tables and columns, the full-text index, and how a card maps to a row.
 
-The writer (pack.py) and every reader (store.py, search.py, packchoice.py) take names from here and read rows by
-column name. Standard library only: search imports it on the hot path.
+The writer (pack.py) and every reader (store.py, the search package, packchoice.py) take names from here and read
+rows by column name. Standard library only: search imports it on the hot path.
 """
 
 from __future__ import annotations

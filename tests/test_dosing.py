@@ -261,7 +261,7 @@ def test_a_query_with_an_impossible_weight_says_why_instead_of_a_dose() -> None:
     assert "30 to 250 kg" in found.line
 
 
-# --- One source of truth: the cards state the numbers dosing.py computes -------------------------------------------
+# --- One source of truth: the cards state the numbers ketaref.dosing computes -----------------------------------
 
 
 def _body(card_id: str) -> str:

@@ -28,12 +28,13 @@ def test_browsing_a_big_pack_loads_the_list_in_batches(qtbot, make_window, sourc
     assert ResultsModel.BATCH == model.rowCount()  # ... but the view holds one batch
 
     panel.list.setFocus()
-    qtbot.keyClick(panel.list, Qt.Key.Key_End)  # the end of what is loaded, then scrolling on loads the rest
-    for _ in range(total):
-        if not model.canFetchMore():
-            break
+
+    def scrolled_to_the_end() -> bool:  # scrolling to the foot of the list loads the next batch
         panel.list.scrollToBottom()
         qtbot.keyClick(panel.list, Qt.Key.Key_End)
+        return not model.canFetchMore()
+
+    qtbot.waitUntil(scrolled_to_the_end, timeout=20_000)
     assert total == model.rowCount()
 
     def end_reaches_the_last_card() -> bool:  # once the batched layout has caught up with the rows loaded

@@ -51,7 +51,7 @@ def errors(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def dialog_errors(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """What a dialog of its own says in an error box (recorded instead of a modal box)."""
     shown: list[str] = []
-    monkeypatch.setattr(dialogs, "show_error", lambda _parent, message: shown.append(message))
+    monkeypatch.setattr("ketaref.gui.preferences_dialog.show_error", lambda _parent, message: shown.append(message))
     return shown
 
 

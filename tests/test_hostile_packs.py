@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from ketaref import store
+from ketaref import pack_guard, store
 from ketaref.errors import CardError, PackError
 from ketaref.store import open_pack
 from ketaref.updates import find_update, install_update
@@ -417,8 +417,8 @@ def test_a_huge_card_in_a_big_pack_is_refused_when_read_and_at_verify(
 
     big = f"replace(hex(zeroblob({MAX_BODY_BYTES // 2})), '0', 'a') || 'x'"
     made = hostile(pack_path, tmp_path / "big.sqlite", f"UPDATE cards SET body = {big} WHERE id = '{CARD}'")
-    monkeypatch.setattr(store, "SIZE_SCAN_BYTES", 1000)  # as if the pack were a big one of many cards
-    monkeypatch.setattr(store, "SCAN_BYTES_PER_CARD", 10**9)
+    monkeypatch.setattr(pack_guard, "SIZE_SCAN_BYTES", 1000)  # as if the pack were a big one of many cards
+    monkeypatch.setattr(pack_guard, "SCAN_BYTES_PER_CARD", 10**9)
     with open_pack(made) as pack:
         with pytest.raises(PackError, match="is larger than the limit"):
             pack.card(CARD)

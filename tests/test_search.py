@@ -476,7 +476,7 @@ def test_a_title_with_the_words_as_typed_beats_one_with_a_synonym(shipped_pack) 
 
 
 def test_one_slip_is_looked_up_without_reading_the_vocabulary(shipped_pack, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import ketaref.search as core
+    import ketaref.search.correct as core
 
     def no_reading(*_args: object) -> None:
         raise AssertionError("read the whole vocabulary for one slip")
@@ -489,7 +489,7 @@ def test_one_slip_is_looked_up_without_reading_the_vocabulary(shipped_pack, monk
 
 
 def test_two_slips_are_found_by_reading_and_the_reading_stops_when_time_is_up(shipped_pack, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import ketaref.search as core
+    import ketaref.search.correct as core
 
     assert "hypertension" == shipped_pack.search("hipertenshon").corrected_query  # two letters changed
     monkeypatch.setattr(core, "CORRECTION_BUDGET", -1.0)  # no time at all: the reading stops at once

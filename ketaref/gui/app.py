@@ -40,7 +40,8 @@ _QT_LEVELS: dict[QtMsgType, int] = {}
 # them all anyway; this order only splits the wait into steps of a few tens of milliseconds).
 PARTS = ("ketaref.store", "ketaref.packchoice", "ketaref.gui.results", "ketaref.gui.messages",
          "ketaref.gui.card_view", "ketaref.gui.search_panel", "ketaref.gui.actions", "ketaref.gui.menus",
-         "ketaref.gui.print_controller", "ketaref.gui.update_controller", "ketaref.gui.window")  # fmt: skip
+         "ketaref.gui.print_controller", "ketaref.gui.update_controller", "ketaref.gui.window_state",
+         "ketaref.gui.card_opening", "ketaref.gui.window")  # fmt: skip
 
 
 # Qt messages that say nothing to a user (the offscreen platform's own notice).

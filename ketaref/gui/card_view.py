@@ -1,9 +1,8 @@
-"""The card view: the rendered card, its section outline, find in card and zoom; links are handled here."""
+"""The card view: the rendered card, its section outline, zoom and links; find in card is in find_in_card.py."""
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping
 
 from PySide6.QtCore import (
@@ -18,7 +17,7 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QDesktopServices, QFont, QPalette, QResizeEvent, QTextCursor
+from PySide6.QtGui import QDesktopServices, QFont, QResizeEvent, QTextCursor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -26,8 +25,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QTextBrowser,
-    QTextEdit,
     QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -35,12 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import stylesheets
-from ..model import LANG_LABELS, Card, SearchResult
+from ..model import LANG_LABELS, Card
 from ..render import card_document
+from .browser import OfflineBrowser, stylesheet
 from .find_bar import FindBar
+from .find_in_card import FindInCard
 from .outline import outline
-from .results import mix
 from .settings import ZOOM_RANGE
 
 log = logging.getLogger(__name__)
@@ -53,17 +50,6 @@ WELCOME = (
     "and <b>Enter</b> opens one.</p><p>With an empty search box the list shows every card by category.</p>"
     "<p>Help &gt; Keyboard shortcuts lists every shortcut.</p>"
 )
-
-
-def stylesheet(palette: QPalette) -> str:
-    """The card's CSS, with every colour taken from the palette so light and dark themes both read well."""
-    text = palette.color(QPalette.ColorRole.Text)
-    base = palette.color(QPalette.ColorRole.Base)
-    muted = mix(text, base, 0.35).name()
-    rule = mix(text, base, 0.7).name()
-    tint = mix(base, palette.color(QPalette.ColorRole.Highlight), 0.16).name()
-    colours = {"text": text.name(), "muted": muted, "rule": rule, "tint": tint}
-    return stylesheets.stylesheet("screen", lambda name, _factor: colours[name])  # resources/styles/screen.css
 
 
 class _WrappingDelegate(QStyledItemDelegate):
@@ -106,17 +92,7 @@ class _Outline(QTreeWidget):
         self.doItemsLayout()
 
 
-class OfflineBrowser(QTextBrowser):
-    """A QTextBrowser that loads no resource a card names (no image, file or download; see handout.offline)."""
-
-    def loadResource(self, kind: int, name: QUrl | str, /) -> object:  # noqa: N802 (Qt's name)
-        """Every resource loads as nothing."""
-        from ..handout.offline import no_resource  # not at start-up: sanitised cards name no resource
-
-        return no_resource(kind, name)
-
-
-class CardView(QWidget):
+class CardView(FindInCard):
     """Shows one card; card: links ask the window to open a card, http(s) links open the browser on click."""
 
     card_link = Signal(str)  # a card id
@@ -319,106 +295,3 @@ class CardView(QWidget):
         font = QFont(self.font())
         font.setPointSizeF(self.font().pointSizeF() * (1 + ZOOM_STEP * self._zoom))
         self.browser.document().setDefaultFont(font)
-
-    # -- find in card
-
-    def open_find(self) -> None:
-        """Show the find bar with its text selected."""
-        self.find_bar.show()
-        self.find_bar.edit.setFocus()
-        self.find_bar.edit.selectAll()
-        if self.find_bar.edit.text():
-            self.find_text(self.find_bar.edit.text(), 0)
-
-    def close_find(self) -> None:
-        """Hide the find bar and its highlights; the card keeps the focus."""
-        self.find_bar.hide()
-        self.browser.setExtraSelections([])
-        self.browser.setFocus()
-
-    def find_again(self, backward: bool) -> None:
-        """F3 / Shift+F3: the next or previous match (opens the find bar when it is closed)."""
-        if not self.find_bar.isVisible() or not self.find_bar.edit.text():
-            self.open_find()
-            return
-        self.find_text(self.find_bar.edit.text(), -1 if backward else 1)
-
-    def matches(self, text: str) -> list[QTextCursor]:
-        """Every case-insensitive match of text in the card, in order (of the search's words while they are
-        marked and text is theirs)."""
-        found: list[QTextCursor] = []
-        if not text:
-            return found
-        document = self.browser.document()
-        what: str | QRegularExpression = self._words if self._words_text and text == self._words_text else text
-        cursor = document.find(what, 0)
-        while not cursor.isNull():
-            found.append(cursor)
-            cursor = document.find(what, cursor)
-        return found
-
-    def mark_words(self, result: SearchResult | None, card_id: str) -> int:
-        """Mark the search's words in the card just opened from its results, as Find in card does, and scroll to
-        the first; F3 and Shift+F3 move through them, Esc or typing in the find bar ends it. The match count."""
-        if result is None or not result.terms or self.card is None or self.card.id != card_id:
-            return 0
-        pattern = r"\b(?:" + "|".join(re.escape(term) for term in result.terms) + r")\w*"
-        self._words = QRegularExpression(pattern, QRegularExpression.PatternOption.CaseInsensitiveOption)
-        self._words_text = result.corrected_query or result.query.strip()
-        self.find_bar.edit.blockSignals(True)
-        self.find_bar.edit.setText(self._words_text)
-        self.find_bar.edit.blockSignals(False)
-        self.find_bar.show()
-        return self.find_text(self._words_text, 0)[1]
-
-    def _unmark_words(self) -> None:
-        """Another card: the search's words are no longer marked (a text typed into the find bar stays)."""
-        if self._words_text and self.find_bar.edit.text() == self._words_text:
-            self.find_bar.edit.blockSignals(True)
-            self.find_bar.edit.clear()
-            self.find_bar.edit.blockSignals(False)
-            self.find_bar.hide()
-            self.find_bar.set_count(0, 0)
-            self.browser.setExtraSelections([])
-        self._words_text = ""
-
-    def find_text(self, text: str, direction: int) -> tuple[int, int]:
-        """Select a match (0: the one at or after the cursor, 1: next, -1: previous), highlight all; (n, total)."""
-        found = self.matches(text)
-        if not found:
-            cursor = self.browser.textCursor()
-            cursor.clearSelection()
-            self.browser.setTextCursor(cursor)
-            self.browser.setExtraSelections([])
-            self.find_bar.set_count(0, 0)
-            return 0, 0
-        cursor = self.browser.textCursor()
-        if direction < 0:
-            before = [n for n, match in enumerate(found) if match.selectionStart() < cursor.selectionStart()]
-            current = before[-1] if before else len(found) - 1
-        else:
-            start = cursor.selectionStart() if direction == 0 else cursor.selectionStart() + 1
-            after = [n for n, match in enumerate(found) if match.selectionStart() >= start]
-            current = after[0] if after else 0
-        self.browser.setTextCursor(found[current])
-        self.browser.ensureCursorVisible()
-        self._highlight(found, current)
-        self.find_bar.set_count(current + 1, len(found))
-        return current + 1, len(found)
-
-    def _highlight(self, found: list[QTextCursor], current: int) -> None:
-        palette = self.palette()
-        base, text = palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Text)
-        selections = []
-        for n, match in enumerate(found):
-            selection = QTextEdit.ExtraSelection()
-            selection.cursor = match
-            if n == current:  # set apart by more than colour: underlined as well
-                selection.format.setBackground(palette.color(QPalette.ColorRole.Highlight))
-                selection.format.setForeground(palette.color(QPalette.ColorRole.HighlightedText))
-                selection.format.setFontUnderline(True)
-            else:
-                selection.format.setBackground(mix(base, palette.color(QPalette.ColorRole.Highlight), 0.35))
-                selection.format.setForeground(text)
-            selections.append(selection)
-        self.browser.setExtraSelections(selections)

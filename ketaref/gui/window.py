@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
-from PySide6.QtGui import QActionGroup, QCloseEvent, QFont, QGuiApplication, QIcon, QShowEvent
+from PySide6.QtGui import QActionGroup, QIcon
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QLabel,
-    QMainWindow,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -20,14 +18,15 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from ..paths import app_resource
-from ..store import Pack, open_pack
-from . import geometry, theme
+from ..store import Pack
 from . import settings as S
+from . import theme
 from .actions import BOOKMARKS, GO, Act, Scope, SlotError, create_actions
 from .banners import DisclaimerBanner, UpdateBanner
-from .card_view import ZOOM_STEP, CardView
+from .card_opening import CardOpening
+from .card_view import CardView
 from .menus import attach_scoped, build_menus, build_toolbar, list_cards
-from .messages import LONG, Level, Messages
+from .messages import Messages
 from .navigation import Navigation
 from .print_controller import PrintController
 from .results import HIT_ROLE
@@ -39,12 +38,15 @@ PREVIEW_MS = 250  # the pause after an arrow key before the result's card is sho
 THEMES = {Act.THEME_SYSTEM: theme.Theme.SYSTEM, Act.THEME_LIGHT: theme.Theme.LIGHT, Act.THEME_DARK: theme.Theme.DARK}
 
 
-class MainWindow(QMainWindow):
+class MainWindow(CardOpening):
     """KetaRef's window over one open pack (it closes the pack when it closes).
 
     Its parts: `printing` (the print commands), `pack_updates` (looking for, installing and rolling back
     packs) and `messages` (what the window tells the user). Each action of the table in actions.py names its
     slot here or on one of these parts; a KetarefError raised in a slot becomes an error message.
+
+    Opening cards and packs is in its base CardOpening (card_opening.py), its saved state and zoom in
+    WindowState (window_state.py) under that.
     """
 
     def __init__(self, pack: Pack, settings: S.Settings | None = None) -> None:
@@ -167,13 +169,6 @@ class MainWindow(QMainWindow):
         self.settings.set(S.SHOW_OUTLINE, self.actions_[Act.SHOW_OUTLINE].isChecked())
         self._fit_outline()
 
-    def _fit_outline(self) -> None:
-        """The outline pane only when asked for and the card has sections (the welcome page has none)."""
-        side = self.card_view.outline.parentWidget()
-        wanted = self.actions_[Act.SHOW_OUTLINE].isChecked() and self.card_view.outline.topLevelItemCount() > 0
-        if side is not None and side.isVisibleTo(self.card_view) != wanted:
-            side.setVisible(wanted)
-
     def set_preview(self) -> None:
         """View > Preview results while arrowing: on or off, remembered."""
         self.settings.set(S.PREVIEW_ON_ARROW, self.actions_[Act.PREVIEW_ON_ARROW].isChecked())
@@ -229,242 +224,6 @@ class MainWindow(QMainWindow):
         if first is not None:
             self.menuBar().setFocus(Qt.FocusReason.ShortcutFocusReason)
             self.menuBar().setActiveAction(first)
-
-    # -- telling the user
-
-    def tell(
-        self,
-        text: str,
-        level: Level = Level.INFO,
-        duration_ms: int | None = None,
-        dialog: bool = False,
-        *,
-        file: Path | None = None,
-        strip: bool = False,
-    ) -> None:
-        """Say something to the user, logged: info and warnings in the status bar (for duration_ms, or a dialog
-        when asked), errors in a dialog; confirmations (strip, or a file written) and errors in the message strip
-        as well. Every message of the window goes through here."""
-        self.messages.tell(text, level, duration_ms, dialog, file=file, strip=strip)
-
-    # -- state
-
-    def _restore(self) -> None:
-        saved = self.settings.get(S.GEOMETRY)
-        if saved and self.restoreGeometry(saved):
-            geometry.clamp_onto_screen(self)  # a monitor unplugged, a smaller screen since
-        else:
-            screen = QGuiApplication.primaryScreen()
-            if screen is not None:
-                available = screen.availableGeometry()
-                self.resize(geometry.first_size(available))
-                geometry.centre_on(self, available)
-        state = self.settings.get(S.WINDOW_STATE)
-        if state:
-            self.restoreState(state)
-        splitter = self.settings.get(S.SPLITTER)
-        if not splitter or not self.splitter.restoreState(splitter):
-            self.splitter.setSizes([460, 740])
-        card_splitter = self.settings.get(S.CARD_SPLITTER)
-        if not card_splitter or not self.card_view.splitter.restoreState(card_splitter):
-            self.card_view.splitter.setSizes([560, 180])
-        zoom = self.settings.get(S.ZOOM)
-        self.card_view.set_zoom(zoom)
-        if zoom:
-            self._zoom_lists()
-        self.messages.clear()
-
-    def save_state(self) -> None:
-        """Write the window's size, layout, zoom and navigation to the settings file."""
-        put = self.settings.set
-        put(S.GEOMETRY, bytes(self.saveGeometry().data()))
-        put(S.WINDOW_STATE, bytes(self.saveState().data()))
-        put(S.SPLITTER, bytes(self.splitter.saveState().data()))
-        put(S.CARD_SPLITTER, bytes(self.card_view.splitter.saveState().data()))
-        self._save_navigation()
-
-    def _save_navigation(self) -> None:
-        put = self.settings.set
-        put(S.ZOOM, self.card_view.zoom)
-        put(S.CURRENT, self.nav.current)
-        put(S.BACK, tuple(self.nav.back))
-        put(S.FORWARD, tuple(self.nav.forward))
-        put(S.RECENT, tuple(self.nav.recent))
-        self.settings.sync()
-        from .shared_settings import save_bookmarks
-
-        merged = save_bookmarks(self.settings, self._bookmarks_saved, self.nav.bookmarks)
-        self.nav.bookmarks[:] = merged
-        self._bookmarks_saved = merged
-
-    def showEvent(self, event: QShowEvent) -> None:
-        """The search box has the focus whenever the window opens."""
-        super().showEvent(event)
-        if not self.card_view.find_bar.isVisible():
-            self.search_panel.edit.setFocus()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        """Save state, stop the search and update threads and close the pack."""
-        self.save_state()
-        self.pack_updates.stop()
-        self.search_panel.shutdown()
-        self.pack.close()
-        super().closeEvent(event)
-
-    def accept_disclaimer(self) -> None:
-        """Hide the disclaimer banner for good."""
-        self.settings.set(S.DISCLAIMER_ACCEPTED, True)
-        self.settings.sync()
-        self.banner.hide()
-        self.search_panel.edit.setFocus()
-
-    # -- cards and navigation
-
-    def open_card(self, card_id: str) -> bool:
-        """Show a card and add it to the history; a missing card is reported in the status bar."""
-        if not self._show(card_id):
-            return False
-        self.nav.visit(card_id)
-        self._update_nav()
-        self._save_navigation()
-        return True
-
-    def _show(self, card_id: str, resume: bool = False) -> bool:
-        return bool(self.messages.guarded(self._show_card, Level.WARNING)(card_id, resume))
-
-    def _show_card(self, card_id: str, resume: bool) -> bool:
-        from ..translations import languages
-
-        card = self.pack.card(card_id)
-        self.messages.clear()  # "Bookmarked: ..." or a link's target was about the card before
-        self.card_view.show_card(card, self.titles, resume, languages(self.pack, card))
-        self._fit_outline()
-        self.search_panel.mark_shown(card_id)
-        return True
-
-    def back(self) -> None:
-        """The card seen before this one."""
-        card_id = self.nav.go_back()
-        if card_id:
-            self._show(card_id, resume=True)
-        self._update_nav()
-
-    def forward(self) -> None:
-        """The card seen after this one."""
-        card_id = self.nav.go_forward()
-        if card_id:
-            self._show(card_id, resume=True)
-        self._update_nav()
-
-    def toggle_bookmark(self) -> None:
-        """Bookmark the open card, or remove its bookmark."""
-        card = self.card_view.card
-        if card is None:
-            self.tell("Open a card to bookmark it.")
-            self._update_nav()
-            return
-        added = self.nav.toggle_bookmark(card.id)
-        self.tell(f"{'Bookmarked' if added else 'Removed bookmark'}: {card.title}")
-        self._update_nav()
-        self._save_navigation()
-
-    def _card_list(self, title: str, card_ids: list[str], removable: bool) -> None:
-        from . import dialogs
-
-        cards = [(card_id, self.titles[card_id]) for card_id in card_ids if card_id in self.titles]
-        remove = self._remove_bookmark if removable else None
-        dialog = dialogs.CardListDialog(title, cards, self, remove)
-        if dialogs.run_modal(dialog) and dialog.chosen:
-            self.open_card(dialog.chosen)
-
-    def _remove_bookmark(self, card_id: str) -> None:
-        if card_id in self.nav.bookmarks:
-            self.nav.toggle_bookmark(card_id)
-        self._update_nav()
-        self._save_navigation()
-
-    def show_bookmarks(self) -> None:
-        """The bookmarks list."""
-        self._card_list("Bookmarks", self.nav.bookmarks, removable=True)
-
-    def show_recent(self) -> None:
-        """The recently viewed list."""
-        self._card_list("Recently viewed", self.nav.recent, removable=False)
-
-    def _update_nav(self) -> None:
-        self.actions_[Act.BACK].setEnabled(bool(self.nav.back))
-        self.actions_[Act.FORWARD].setEnabled(bool(self.nav.forward))
-        card = self.card_view.card
-        bookmark = self.actions_[Act.TOGGLE_BOOKMARK]
-        bookmark.setChecked(card is not None and card.id in self.nav.bookmarks)
-        bookmark.setText("&Bookmarked" if bookmark.isChecked() else "&Bookmark this card")
-
-    def zoom(self, steps: int) -> None:
-        """Set and remember the zoom of the card, the results list and the outline."""
-        self.card_view.set_zoom(steps)
-        self._zoom_lists()
-        self.settings.set(S.ZOOM, self.card_view.zoom)
-
-    def _zoom_lists(self) -> None:
-        """The results list and the outline at the card's zoom (their rows grow with the text)."""
-        font = QFont(self.font())
-        font.setPointSizeF(self.font().pointSizeF() * (1 + ZOOM_STEP * self.card_view.zoom))
-        for view in (self.search_panel.list, self.card_view.outline):
-            view.setFont(font)
-            view.doItemsLayout()
-
-    def zoom_by(self, steps: int) -> None:
-        """Zoom in (steps > 0) or out from the current zoom."""
-        self.zoom(self.card_view.zoom + steps)
-
-    # -- packs
-
-    def _show_pack(self) -> None:
-        version = self.pack.content_version
-        self.setWindowTitle(f"KetaRef — content {version}")
-        self.pack_label.setText(f"Pack {version} · {len(self.titles)} cards")
-        self.pack_label.setToolTip(str(self.pack.path))
-
-    def ask_open_pack(self) -> None:
-        """File > Open pack: pick a file, then check it before switching."""
-        from . import dialogs
-
-        path = dialogs.ask_open_pack(self, self.settings.get(S.LAST_FOLDER) or str(self.pack.path.parent))
-        if path is not None:
-            self.settings.set(S.LAST_FOLDER, str(path.parent))
-            self.open_pack_file(path)
-
-    def open_pack_file(self, path: Path, verified: bool = False) -> bool:
-        """Switch to another pack after a full check (skipped when the caller has just verified it, as installing
-        an update does); a bad pack is reported and the current one stays."""
-        return bool(self.messages.guarded(self._switch_pack)(path, verified))
-
-    def _switch_pack(self, path: Path, verified: bool) -> bool:
-        if not verified:  # a pack the user opens: refused, with the reason, when a trusted key did not sign it
-            from ..trust import require_trusted
-
-            require_trusted(path, "The pack")
-        new = open_pack(path)
-        try:
-            if not verified:
-                new.verify()
-        except Exception:
-            new.close()
-            raise
-        old, self.pack = self.pack, new
-        self.titles = new.titles()
-        self.search_panel.set_pack(new.path)
-        old.close()
-        self._show_pack()
-        current = self.card_view.card
-        if current is None or not self._show(current.id):
-            self.card_view.clear()
-            self._fit_outline()
-        self._update_nav()
-        self.pack_updates.forget()
-        self.pack_updates.refresh_actions()
-        self.tell(f"Opened {path} ({len(self.titles)} cards).", duration_ms=LONG)
-        return True
 
     # -- help and preferences
 
