@@ -135,7 +135,7 @@ def run(pack_path: str | os.PathLike[str] | None = None, smoke: bool = False) ->
         from .instance import SingleInstance, bring_forward
 
         instance = SingleInstance(user_dir("data"))
-        if not instance.claim():
+        if not instance.claim(listen_now=False):  # listening waits for the first paint
             return 0
     if smoke:  # throwaway settings, so a check leaves the user's history and bookmarks alone
         scratch = user_dir("cache") / "smoke-settings.ini"
@@ -146,6 +146,7 @@ def run(pack_path: str | os.PathLike[str] | None = None, smoke: bool = False) ->
     startup = Startup(pack_path, settings, smoke)
     if instance is not None:
         instance.activated.connect(lambda: bring_forward(startup.window))
+        startup.after_paint.append(instance.listen)
     startup.window.show()
     code = app.exec()
     if instance is not None:
@@ -183,6 +184,7 @@ class Startup(QObject):
         self.setParent(self.window)
         self.frame = Frame(self.window, settings, self._painted)
         self._loading = self._built = False
+        self.after_paint: list[Callable[[], None]] = []  # run once the frame is on screen, before the window is built
         QTimer.singleShot(BUILD_LATEST_MS, self._load)
 
     def _painted(self) -> None:
@@ -196,6 +198,8 @@ class Startup(QObject):
         self._loading = True
         _setup_logging()
         sys.excepthook = _excepthook
+        for hook in self.after_paint:
+            hook()
         self._import_next(list(PARTS))
 
     def _import_next(self, names: list[str]) -> None:

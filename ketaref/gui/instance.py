@@ -1,23 +1,26 @@
 """One window per data folder: a second launch brings the first window forward and exits, as Zeal and GoldenDict do.
 
 The first instance holds a lock file in the data folder for as long as it runs and listens on a local socket named
-after that folder; a later launch finds the lock taken, connects, asks the first to come forward, and ends.
+after that folder; a later launch finds the lock taken, connects, asks the first to come forward, and ends. The
+window takes the lock before it shows and may start listening just after its first paint (QtNetwork and hashlib
+cost 10-20 ms at start): a later launch in between keeps trying to connect for CONNECT_WAIT_MS.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import time
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QWidget
 
 from ..locking import try_hold
+
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +31,8 @@ CONNECT_WAIT_MS = 5000  # how long a second launch tries to reach the first (whi
 
 def server_name(data_dir: Path) -> str:
     """The local socket's name for a data folder (and user): short, and the same for every launch."""
+    import hashlib
+
     user = str(os.getuid()) if hasattr(os, "getuid") else os.environ.get("USERNAME", "")
     try:
         folder = str(data_dir.resolve())
@@ -49,16 +54,18 @@ class SingleInstance(QObject):
         self._sockets: list[QLocalSocket] = []
         self._hold: IO[bytes] | None = None
 
-    def claim(self) -> bool:
-        """True when this is the first window on the data folder (it now listens for later launches); False when
-        another window runs and was asked to come forward (this launch should end)."""
+    def claim(self, listen_now: bool = True) -> bool:
+        """True when this is the first window on the data folder (it now listens for later launches, or from
+        listen() when listen_now is False); False when another window runs and was asked to come forward (this
+        launch should end)."""
         try:
             self._hold = try_hold(self.data_dir, WINDOW_LOCK_FILE)
         except OSError as exc:  # a data folder that cannot be written: no single-instance check, but a window
             log.warning("Cannot check for another KetaRef window (%s); opening anyway", exc)
             return True
         if self._hold is not None:
-            self._listen()
+            if listen_now:
+                self._listen()
             return True
         if self._forward():
             log.info("KetaRef is already open on %s: brought its window forward", self.data_dir)
@@ -66,7 +73,14 @@ class SingleInstance(QObject):
         log.warning("Another KetaRef holds %s but did not answer; opening a second window", self.data_dir)
         return True
 
+    def listen(self) -> None:
+        """Start listening for later launches, when this instance holds the data folder and is not listening yet."""
+        if self._hold is not None and self.server is None:
+            self._listen()
+
     def _listen(self) -> None:
+        from PySide6.QtNetwork import QLocalServer
+
         QLocalServer.removeServer(self.name)  # a socket left by a first window that was killed
         server = QLocalServer(self)
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
@@ -87,6 +101,8 @@ class SingleInstance(QObject):
 
     def _read(self) -> None:
         """Answer what the later launches sent (a request to come forward), and let go of the closed ones."""
+        from PySide6.QtNetwork import QLocalSocket
+
         for socket in list(self._sockets):
             if socket.bytesAvailable() and bytes(socket.readAll().data()).startswith(RAISE[:-1]):
                 self.activated.emit()
@@ -98,6 +114,8 @@ class SingleInstance(QObject):
 
     def _forward(self) -> bool:
         """Ask the first window to come forward; True when it was reached."""
+        from PySide6.QtNetwork import QLocalSocket
+
         deadline = time.monotonic() + CONNECT_WAIT_MS / 1000
         while True:
             socket = QLocalSocket()
