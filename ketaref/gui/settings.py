@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
@@ -21,12 +19,24 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
 class Setting(Generic[T]):
-    """One setting: its key in the INI file and its default (whose type is the setting's type)."""
+    """One setting: its key in the INI file and its default (whose type is the setting's type). A plain class, not
+    a dataclass: the window's frame imports this module, and dataclasses (with inspect) cost it 2-4 ms."""
 
-    key: str
-    default: T
+    __slots__ = ("key", "default")
+
+    def __init__(self, key: str, default: T) -> None:
+        self.key = key
+        self.default = default
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Setting) and (self.key, self.default) == (other.key, other.default)
+
+    def __hash__(self) -> int:
+        return hash((self.key, self.default))
+
+    def __repr__(self) -> str:
+        return f"Setting(key={self.key!r}, default={self.default!r})"
 
 
 # Printing and handouts (Preferences).
@@ -88,6 +98,8 @@ def _convert(raw: Any, default: T) -> T:
     if isinstance(default, bytes):
         return cast(T, bytes(raw.data()) if isinstance(raw, QByteArray) else b"")
     if isinstance(default, tuple):
+        import json
+
         items = json.loads(raw)
         if not isinstance(items, list):
             raise ValueError("not a list")
@@ -149,6 +161,8 @@ class Settings:
         """Store a value (written to disk at sync or exit)."""
         stored: Any = value
         if isinstance(setting.default, tuple):
+            import json
+
             stored = json.dumps(list(cast(tuple[str, ...], value)))
         elif isinstance(setting.default, bytes):
             stored = QByteArray(cast(bytes, value))
