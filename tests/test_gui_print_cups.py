@@ -130,7 +130,8 @@ def test_a_packet_printed_to_a_cups_queue_matches_the_exported_pdf(
     if shutil.which("pdftotext") is None:
         pytest.skip("same pages and paper; pdftotext (poppler-utils) is needed to compare the page texts")
     theirs_words = page_words(printed()[0])
-    if not any(theirs_words):
+    readable = sum(sum(plain(page).values()) for page in theirs_words)
+    if readable * 2 < sum(len(page) for page in theirs_words) or not readable:  # glyph codes only (ps2write)
         pytest.skip("same pages and paper; the queue keeps no text to compare (set pdftops-renderer-default)")
     ours_words = page_words(exported)
     assert len(ours_words) == len(theirs_words)
