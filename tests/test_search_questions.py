@@ -350,3 +350,17 @@ def test_hostile_text_in_a_question_never_raises(shipped_pack, query: str) -> No
         assert all(h.id for h in found.results)
         assert isinstance(found.unmatched, tuple)
         relaxed_notice(found)
+
+
+def test_asking_for_fewer_results_gives_the_same_first_ones(shipped_pack) -> None:  # type: ignore[no-untyped-def]
+    """`ketaref search X --limit 3`, the command line's 10 and the window's 50 show the same first cards."""
+    queries = [
+        q for name in ("dev-queries.tsv", "more-queries.tsv", "question-queries.tsv") for q, _ in read_queries(name)
+    ]
+    differ = []
+    for query in queries:
+        window = [hit.id for hit in shipped_pack.search(query, limit=50).results]
+        for limit in (3, 10):
+            if [hit.id for hit in shipped_pack.search(query, limit=limit).results] != window[:limit]:
+                differ.append(f"{query} (limit {limit})")
+    assert [] == differ
