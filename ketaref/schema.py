@@ -10,9 +10,12 @@ import datetime as dt
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from .model import CATEGORIES, Card, Hit, Source
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing (5-7 ms of every `ketaref search`)
+if TYPE_CHECKING:
+    from typing import Any
 
 # meta.schema_version and PRAGMA user_version: raised only when a reader of the old schema cannot read a new pack.
 SCHEMA_VERSION = 1

@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .errors import KetarefError
 from .site import Site
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing (5-7 ms of every `ketaref search`)
 if TYPE_CHECKING:
     from .signing import PublicKey, Verdict
 
