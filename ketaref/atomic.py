@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import stat
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-log = logging.getLogger(__name__)
+
+def _log_info(message: str, *args: object) -> None:
+    """Log (logging and tempfile load only when needed: `ketaref search` on the default pack checks for
+    leftovers at every start)."""
+    import logging
+
+    logging.getLogger(__name__).info(message, *args)
+
 
 # A temporary file whose writer is gone is removed after this long even when its process id is in use again.
 STALE_AFTER_S = 24 * 3600
@@ -104,9 +109,9 @@ def remove_leftovers(target: Path) -> int:
         try:
             path.unlink()
             removed += 1
-            log.info("Removed the leftover temporary file %s", path)
+            _log_info("Removed the leftover temporary file %s", path)
         except OSError as exc:
-            log.info("Could not remove the leftover temporary file %s: %s", path, exc)
+            _log_info("Could not remove the leftover temporary file %s: %s", path, exc)
     return removed
 
 
@@ -143,6 +148,8 @@ def atomic_path(target: Path, mode: int = 0o644) -> Iterator[Path]:
     OSError (no such folder, no permission, disk full) reaches the caller, who words it for the user.
     """
     remove_leftovers(target)
+    import tempfile
+
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp = Path(name)

@@ -7,13 +7,15 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import KetarefError, Problem
 from .schema import PACK_FORMAT, SCHEMA_VERSION
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     from .cards import CardSource
 
 # Not imported at module level below (cards, tomllib): a start-up with unchanged sources only lists and stats files.
