@@ -107,22 +107,7 @@ def _search(pack: str | None, text: str, limit: int, category: str | None, audie
     if as_json:
         import json
 
-        payload = {
-            "query": found.query,
-            "corrected_query": found.corrected_query,
-            "unmatched": list(found.unmatched),
-            "results": [
-                {
-                    "id": h.id,
-                    "title": h.title,
-                    "category": h.category,
-                    "audience": h.audience,
-                    "snippet": h.snippet,
-                    "score": h.score,
-                }  # fmt: skip
-                for h in found.results
-            ],
-        }
+        payload = found.as_json()
         _echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return True
     from .model import CATEGORY_LABELS

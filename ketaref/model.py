@@ -157,6 +157,26 @@ class SearchResult:
     # first: what the window marks in a card opened from the results.
     terms: tuple[str, ...] = ()
 
+    def as_json(self) -> dict[str, object]:
+        """What `ketaref search --json` prints (DESIGN's fields): the query, the correction, the unmatched words
+        and each result's id, title, category, audience, snippet and score."""
+        return {
+            "query": self.query,
+            "corrected_query": self.corrected_query,
+            "unmatched": list(self.unmatched),
+            "results": [
+                {
+                    "id": h.id,
+                    "title": h.title,
+                    "category": h.category,
+                    "audience": h.audience,
+                    "snippet": h.snippet,
+                    "score": h.score,
+                }  # fmt: skip
+                for h in self.results
+            ],
+        }
+
     @property
     def replaced(self) -> str:
         """The typed words that the correction replaced, for "no card has ...": "bloood" of "bloood pressure"."""

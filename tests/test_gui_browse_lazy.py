@@ -13,14 +13,19 @@ from ketaref.pack import build
 CARDS = 1000
 
 
-def test_browsing_a_big_pack_loads_the_list_in_batches(qtbot, make_window, source_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    for n in range(CARDS):
+def big_pack(source_dir: Path, tmp_path: Path, count: int) -> Path:
+    """A pack of the fixture cards and count generated dosing cards."""
+    for n in range(count):
         (source_dir / "cards" / "dosing" / f"gen-{n:04d}.md").write_text(
             card_text(f"gen-{n:04d}", "dosing", title=f"Generated dosing card {n:04d}"), "utf-8"
         )
     path = tmp_path / "big.sqlite"
     build(source_dir, path)
-    window = make_window(path)
+    return path
+
+
+def test_browsing_a_big_pack_loads_the_list_in_batches(qtbot, make_window, source_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(big_pack(source_dir, tmp_path, CARDS))
     panel = window.search_panel
     model = panel.model
     total = len(model.rows)
@@ -52,13 +57,7 @@ def test_browsing_a_big_pack_loads_the_list_in_batches(qtbot, make_window, sourc
 def test_down_from_the_search_box_walks_past_the_first_batch(  # type: ignore[no-untyped-def]
     qtbot, make_window, source_dir: Path, tmp_path: Path
 ) -> None:
-    for n in range(ResultsModel.BATCH + 20):
-        (source_dir / "cards" / "dosing" / f"gen-{n:04d}.md").write_text(
-            card_text(f"gen-{n:04d}", "dosing", title=f"Generated dosing card {n:04d}"), "utf-8"
-        )
-    path = tmp_path / "big.sqlite"
-    build(source_dir, path)
-    window = make_window(path)
+    window = make_window(big_pack(source_dir, tmp_path, ResultsModel.BATCH + 20))
     panel = window.search_panel
     for _ in range(ResultsModel.BATCH + 5):
         panel.step(1)

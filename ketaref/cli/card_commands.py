@@ -35,22 +35,7 @@ def search_cmd(
     if as_json:
         import json
 
-        payload = {
-            "query": found.query,
-            "corrected_query": found.corrected_query,
-            "unmatched": list(found.unmatched),
-            "results": [
-                {
-                    "id": h.id,
-                    "title": h.title,
-                    "category": h.category,
-                    "audience": h.audience,
-                    "snippet": h.snippet,
-                    "score": h.score,
-                }
-                for h in found.results
-            ],
-        }
+        payload = found.as_json()
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     if found.corrected_query:
