@@ -148,6 +148,7 @@ def run(pack_path: str | os.PathLike[str] | None = None, smoke: bool = False) ->
         instance.activated.connect(lambda: bring_forward(startup.window))
         startup.after_paint.append(instance.listen)
     startup.window.show()
+    startup.window.activateWindow()  # a session with no window manager would leave it inactive: no shortcuts
     code = app.exec()
     if instance is not None:
         instance.release()
