@@ -30,7 +30,11 @@ def test_the_standard_dose_shows_its_working_as_a_checker_reproduces_it() -> Non
         result.working
         == "70 kg x 0.5 mg/kg = 35.0 mg; 35.0 mg / 10 mg/mL = 3.50 mL; made up to 100 mL over 40 min = 150.0 mL/h"
     )
-    assert result.warnings == ()
+    # 10 mg/mL made up to a volume: the card's words on diluting that strength (ASHP), and nothing else
+    assert result.warnings == (dosing.TEN_MG_MADE_UP,)
+    assert "should not be diluted" in dosing.TEN_MG_MADE_UP
+    assert not any("should not be diluted" in w for w in iv_dose(70, 10).warnings)  # as supplied by syringe pump
+    assert not any("should not be diluted" in w for w in iv_dose(70, 50, final_ml=100).warnings)
     text = result.text()
     assert "actual body weight" in text and "obesity" in text  # the weight basis is stated, with the obesity note
     assert "0.1 mg" in text and "0.01 mL" in text and "0.1 mL/h" in text  # the rounding is stated
@@ -189,7 +193,7 @@ def test_the_json_fields_of_the_design() -> None:
     ]  # fmt: skip
     assert payload == {
         "weight_kg": 70.0, "mg_per_kg": 0.5, "dose_mg": 35.0, "concentration_mg_per_ml": 10, "drug_volume_ml": 3.5,
-        "final_volume_ml": 100.0, "minutes": 40, "rate_ml_per_h": 150.0, "warnings": [],
+        "final_volume_ml": 100.0, "minutes": 40, "rate_ml_per_h": 150.0, "warnings": [dosing.TEN_MG_MADE_UP],
     }  # fmt: skip
     assert list(spray_dose(56).as_json()) == ["dose_mg", "devices", "sprays", "rests", "warnings"]
 

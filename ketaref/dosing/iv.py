@@ -21,6 +21,15 @@ class DoseInputError(KetarefError):
 CONCENTRATIONS_MG_PER_ML: tuple[int, ...] = (10, 50, 100)
 VIALS: dict[int, tuple[int, int]] = {10: (200, 20), 50: (500, 10), 100: (500, 5)}  # mg/mL: (mg, mL) per vial
 MUST_DILUTE_MG_PER_ML = 100
+# The 10 mg/mL strength made up to a final volume: the same words as the dose-iv-preparation card (ASHP Handbook on
+# Injectable Drugs, ketamine monograph: "The 10-mg/mL concentration should not be diluted").
+ISOTONIC_MG_PER_ML = 10
+TEN_MG_MADE_UP = (
+    "The 10 mg/mL strength is made isotonic with sodium chloride; the ASHP Handbook on Injectable Drugs, citing the "
+    "label, says it should not be diluted (the current KETALAR label text restricts only the 100 mg/mL strength). "
+    "Giving it as supplied by syringe pump, or making the dose up from the 50 mg/mL vial, is a local-protocol "
+    "decision."
+)
 
 DEFAULT_MG_PER_KG = Decimal("0.5")
 DEFAULT_MINUTES = 40
@@ -248,6 +257,8 @@ def iv_dose(
             f"No final volume given: the rate is for {volume:.2f} mL of {strength} mg/mL given as supplied by "
             "syringe pump."
         )
+    if strength == ISOTONIC_MG_PER_ML and final is not None:
+        warnings.append(TEN_MG_MADE_UP)
     if strength == MUST_DILUTE_MG_PER_ML and final is not None:
         warnings.append(
             f"100 mg/mL is a concentrate: it must be diluted before IV use (KETALAR label); here it is made up to "
