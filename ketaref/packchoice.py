@@ -38,15 +38,23 @@ def _meta(path: Path) -> dict[str, str]:
 STAMP_FILE = "default-pack.stamp"
 
 
+def _entry(path: Path) -> str:
+    stat = os.stat(path)
+    return f"{path}\t{stat.st_size}\t{stat.st_mtime_ns}"
+
+
+def _fingerprint_lines(resources: Path) -> list[str]:
+    """Every source file, by path, size and modification time."""
+    from .source_folder import source_files
+
+    return [_entry(path) for path in source_files(resources)]
+
+
 def _fingerprint(pack: Path, resources: Path) -> str:
     """The builder, the pack file and every source file, by path, size and modification time."""
-    from .source_folder import builder_version, source_files
+    from .source_folder import builder_version
 
-    def entry(path: Path) -> str:
-        stat = os.stat(path)
-        return f"{path}\t{stat.st_size}\t{stat.st_mtime_ns}"
-
-    return "\n".join([builder_version(), entry(pack), *(entry(path) for path in source_files(resources))])
+    return "\n".join([builder_version(), _entry(pack), *_fingerprint_lines(resources)])
 
 
 def is_current(pack: Path, resources: Path) -> bool:
@@ -76,6 +84,25 @@ def is_current(pack: Path, resources: Path) -> bool:
     if current and fingerprint:
         _write_stamp(stamp, fingerprint)
     return current
+
+
+def _sources_stamp(resources: Path) -> list[str] | None:
+    """The source files' part of a fingerprint (None when a file vanished while looking)."""
+    try:
+        return _fingerprint_lines(resources)
+    except OSError:
+        return None
+
+
+def _stamp_build(pack: Path, resources: Path, before: list[str] | None) -> None:
+    """After a build, keep the stamp at once when no source file changed while it ran (the next start then skips
+    hashing every card, as it does after a full check)."""
+    try:
+        fingerprint = _fingerprint(pack, resources)
+    except OSError:
+        return
+    if before is not None and fingerprint.split("\n")[2:] == before:
+        _write_stamp(user_dir("cache") / STAMP_FILE, fingerprint)
 
 
 def _write_stamp(stamp: Path, fingerprint: str) -> None:
@@ -154,7 +181,9 @@ def builtin_pack(
             notice(f"Building the default pack from {resources} into {target} ...")
         warn = (lambda problem: notice(str(problem))) if notice else None
         try:
+            before = _sources_stamp(resources)
             build(resources, target, progress, warn)
+            _stamp_build(target, resources, before)
         except CardError:
             if not target.is_file():
                 raise

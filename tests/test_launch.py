@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -159,4 +160,30 @@ def test_a_plain_search_never_imports_click(pack_path) -> None:  # type: ignore[
         "print(sorted(name for name in sys.modules if name in ('click', 'ketaref.cli')))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert "[]" == result.stdout.strip().splitlines()[-1]
+
+
+# What a search needs none of when no key is trusted and no site file is found: each costs 2-7 ms of every run.
+NOT_NEEDED = ("click", "typing", "logging", "tempfile", "tomllib", "hashlib", "ketaref.signing", "cryptography")
+
+
+@pytest.mark.parametrize("default_pack", [False, True], ids=["--pack", "default pack"])
+def test_a_plain_search_imports_only_what_it_needs(pack_path, default_pack: bool) -> None:  # type: ignore[no-untyped-def]
+    pack = [] if default_pack else ["--pack", str(pack_path)]
+    code = (
+        "import sys\n"
+        f"sys.argv = ['ketaref', *{pack!r}, 'search', 'bp']\n"
+        "from ketaref import launch\n"
+        "try:\n"
+        "    launch.main()\n"
+        "except SystemExit as done:\n"
+        "    assert done.code == 0, done.code\n"
+        f"not_needed = {NOT_NEEDED!r}\n"
+        "print(sorted(name for name in sys.modules if name in not_needed or name.split('.')[0] in not_needed))\n"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "KETAREF_SITE"}  # no site file here
+    for _run in range(2):  # the first builds the default pack and keeps its stamp; the second is every later one
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True, env=env
+        )
     assert "[]" == result.stdout.strip().splitlines()[-1]
