@@ -5,7 +5,8 @@
 Prints figures; it is not a test. Targets (2-core machine): 20,000-card build <= 60 s; search p95
 <= 10 ms and at or below a bare FTS5 MATCH ... ORDER BY rank LIMIT 20 with snippet() in the same run, for the
 one- and two-word queries and for the typed questions of tests/data/*-queries.tsv; a `ketaref search`
-process <= 2x a bare `python -c` sqlite3 query process; shipped pack build < 1 s; one handout PDF <= 300 ms.
+process <= 2x a bare `python -c` sqlite3 query process on the generated pack (on the shipped cards too, as a
+figure); shipped pack build < 1 s; one handout PDF <= 300 ms.
 """
 
 from __future__ import annotations
@@ -116,7 +117,7 @@ def run_times(commands: list[list[str]], runs: int) -> list[float]:
     return [statistics.median(t) * 1000 for t in times]
 
 
-def bench_process(pack_path: Path, runs: int = 31, label: str = "") -> None:
+def bench_process(pack_path: Path, runs: int = 31, label: str = "", target: str = "target <= 2x") -> None:
     bare = (
         "import sqlite3,sys;c=sqlite3.connect(sys.argv[1]);"
         "print(c.execute(\"SELECT rowid, snippet(cards_fts,3,'[',']','...',18) FROM cards_fts "
@@ -128,7 +129,7 @@ def bench_process(pack_path: Path, runs: int = 31, label: str = "") -> None:
     )
     print(
         f"process{label}: `ketaref search` median {ours:.0f} ms, bare python sqlite3 {theirs:.0f} ms, "
-        f"ratio {ours / theirs:.2f}x (target <= 2x)"
+        f"ratio {ours / theirs:.2f}x ({target})"
     )
 
 
@@ -198,7 +199,11 @@ def main() -> None:
             return
         bench_process(pack_path, label=" (generated pack)")
         bench_shipped(tmp)
-        bench_process(tmp / "shipped0.sqlite", label=" (shipped cards)")
+        # The 2x target is the generated pack's (issue 21 measured it there); on 72 cards the bare query is over
+        # in a few milliseconds, so the ratio is mostly the core's imports against Python's own start.
+        bench_process(
+            tmp / "shipped0.sqlite", label=" (shipped cards)", target="reported; the target is on the generated pack"
+        )
         bench_handout(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class KetarefError(Exception):
@@ -21,8 +21,7 @@ class UpdateError(KetarefError):
     """A pack update could not be installed or rolled back; the working pack stays in use."""
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One problem in a card source file, located by file and line."""
 
     path: str

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
-TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing (5-7 ms of every `ketaref search`)
 if TYPE_CHECKING:
     from typing import Any
 

@@ -9,7 +9,6 @@ import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -127,7 +126,7 @@ def render_cards(
     with nullcontext(workers) if workers else Workers() as pool:
         rendered = pool.map(_render, [c.body for c in cards], linked)
         for n, (card, (body_html, body_text)) in enumerate(zip(cards, rendered, strict=True), 1):
-            done.append(replace(card, body_html=body_html, body_text=body_text))
+            done.append(card._replace(body_html=body_html, body_text=body_text))
             if progress and (n % 200 == 0 or n == len(cards)):
                 progress(n, len(cards))
     return done

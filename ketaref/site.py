@@ -7,12 +7,11 @@ keys that are fine still apply.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import KetarefError
 
@@ -33,8 +32,7 @@ MAX_SITE_BYTES = 64 * 1024  # a site file is a few lines; anything larger is not
 MAX_TEXT = 200
 
 
-@dataclass(frozen=True)
-class Site:
+class Site(NamedTuple):
     """What a site file sets (None: not set), where it was read from, and what was wrong with it."""
 
     path: Path | None = None
@@ -45,7 +43,7 @@ class Site:
     paper: str | None = None
     updates_folder: Path | None = None
     trusted_keys: tuple[str, ...] = ()
-    problems: tuple[str, ...] = field(default=())
+    problems: tuple[str, ...] = ()
 
 
 def system_folder() -> Path:
@@ -177,7 +175,7 @@ def site_in_force(check_logo: Callable[[Path], None] | None = None) -> Site:
         except KetarefError as error:
             problem = f"logo not used: {error}"
             _warn("Site file %s: %s", path, problem)
-            _loaded[checked] = dataclasses.replace(site, logo=None, problems=(*site.problems, problem))
+            _loaded[checked] = site._replace(logo=None, problems=(*site.problems, problem))
     return _loaded[checked]
 
 

@@ -7,12 +7,12 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import KetarefError, Problem
 from .schema import PACK_FORMAT, SCHEMA_VERSION
 
-TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
     from typing import Any
 

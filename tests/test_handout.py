@@ -402,15 +402,13 @@ def test_printed_paragraphs_and_list_items_are_set_apart(shipped_pack, tmp_path:
 
 def _laid_out_handout(shipped_pack, tmp_path: Path, body_html: str, large_print: bool):  # type: ignore[no-untyped-def]
     """A patient handout with this body, laid out on Letter: (document, body height per page in pixels)."""
-    import dataclasses
-
     from PySide6.QtGui import QPdfWriter
 
     from ketaref.handout import ensure_app, layout_cards, page_layout
 
     ensure_app()
     options = PrintOptions(large_print=large_print)
-    card = dataclasses.replace(shipped_pack.card("handout-about-ketamine"), body_html=body_html)
+    card = shipped_pack.card("handout-about-ketamine")._replace(body_html=body_html)
     writer = QPdfWriter(str(tmp_path / "synthetic.pdf"))
     writer.setResolution(300)
     writer.setPageLayout(page_layout(options))
@@ -496,8 +494,6 @@ def test_to_save_a_page_a_short_list_may_split_but_keeps_two_items_on_each_page(
     # When a sheet's last page would hold only a few lines, layout is tried again with short lists allowed to
     # split (it saved a page of the after-treatment sheet). Walked across the page foot, such a list moves whole
     # in the normal layout and splits in the relaxed one, never leaving a lone item on either page.
-    import dataclasses
-
     from PySide6.QtGui import QPdfWriter
 
     from ketaref.handout import ensure_app, page_layout
@@ -514,7 +510,7 @@ def test_to_save_a_page_a_short_list_may_split_but_keeps_two_items_on_each_page(
     split = 0
     for nudge in range(0, 400, 8):  # CSS pixels above the text, to walk the list across the foot of page 1
         body = f'<p style="margin-top: {nudge}px">The first line.</p>' + paragraph * 6 + f"<ul>{items}</ul>"
-        card = dataclasses.replace(shipped_pack.card("handout-about-ketamine"), body_html=body)
+        card = shipped_pack.card("handout-about-ketamine")._replace(body_html=body)
         for relaxed in (False, True):
             doc = lay_out(Job(card, {}, options, writer, page), 12.0, 1.0, relaxed)
             block = doc.begin()
@@ -537,13 +533,11 @@ def test_a_pagination_that_does_not_settle_says_so_in_the_log_and_still_prints(
 ) -> None:  # type: ignore[no-untyped-def]
     # Each pass places one more break; a sheet that still wants one after the last pass used to print unsettled
     # without a word. Many short sections leave some heading at a page foot, so this sheet needs a few passes.
-    import dataclasses
-
     from ketaref.handout import layout
 
     paragraph = "<p>" + "Some words that fill the page. " * 8 + "</p>"
     body = "".join(f"<h2>Section {n}</h2>{paragraph}" for n in range(1, 41))
-    card = dataclasses.replace(shipped_pack.card("handout-about-ketamine"), id="handout-many-sections", body_html=body)
+    card = shipped_pack.card("handout-about-ketamine")._replace(id="handout-many-sections", body_html=body)
     with caplog.at_level("WARNING", logger="ketaref.handout"):
         settled = write_pdf([card], tmp_path / "settled.pdf", PrintOptions(), {})
     assert [] == [r for r in caplog.records if r.levelname == "WARNING"]  # enough passes: no word

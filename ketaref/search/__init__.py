@@ -5,7 +5,6 @@ Standard library only: this is the hot path of the CLI and of every keystroke in
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import sqlite3
 
@@ -53,7 +52,7 @@ def search(
     result = _search(conn, query, max(wanted, RANK_POOL), category, audience, synonyms)
     if len(result.results) <= wanted:
         return result
-    return dataclasses.replace(result, results=result.results[:wanted])
+    return result._replace(results=result.results[:wanted])
 
 
 def _search(
@@ -180,5 +179,5 @@ def _title_starts(
     if len(rows) < limit:
         return None
     prefixes = [typed.lower()]
-    return SearchResult(text, results=[hit_from_row(row, _snippet("", row["summary"], prefixes)) for row in rows],
+    return SearchResult(text, None, [hit_from_row(row, _snippet("", row["summary"], prefixes)) for row in rows],
                         terms=tuple(prefixes))  # fmt: skip

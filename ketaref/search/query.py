@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..schema import FTS_TABLE
 from .correct import _deadline, _repair
@@ -31,14 +31,19 @@ NUMBER_UNIT = re.compile(r"(\d+)([a-z]+)")
 DIGIT_LETTER = re.compile(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
 
 
-@dataclass
 class Synonyms:
     """Synonym groups as token tuples, for whole-phrase expansion both ways."""
 
-    groups: list[list[tuple[str, ...]]]
-    index: dict[tuple[str, ...], int]
-    case_sensitive: dict[tuple[str, ...], str]
-    longest: int
+    __slots__ = ("groups", "index", "case_sensitive", "longest")
+
+    def __init__(
+        self,
+        groups: list[list[tuple[str, ...]]],
+        index: dict[tuple[str, ...], int],
+        case_sensitive: dict[tuple[str, ...], str],
+        longest: int,
+    ) -> None:
+        self.groups, self.index, self.case_sensitive, self.longest = groups, index, case_sensitive, longest
 
     @classmethod
     def load(cls, conn: sqlite3.Connection) -> Synonyms:
@@ -63,8 +68,7 @@ class Synonyms:
         return cls(ordered, {k: renumber[v] for k, v in index.items()}, case_sensitive, max(map(len, index), default=0))
 
 
-@dataclass
-class _Word:
+class _Word(NamedTuple):
     raw: str
     toks: list[str]
 
@@ -72,16 +76,35 @@ class _Word:
 Pattern = tuple[str, int]  # a phrase as a string to find in _joined() tokens, and its number of tokens
 
 
-@dataclass
 class _Unit:
-    words: list[_Word]
-    alternatives: list[list[str]]  # token lists, each a phrase
-    synonym: bool
-    # A number with its unit: what stands in when no card has the phrase (the unit alone; for a body weight, the
-    # weight-based dosing words), and whether the number is a body weight (not reported as unmatched).
-    fallback: list[list[str]] | None = None
-    weight: bool = False
-    _patterns: tuple[list[Pattern], list[Pattern]] | None = field(default=None, repr=False, compare=False)
+    """Words of the query that are searched as one: a word, a synonym phrase, a number with its unit."""
+
+    __slots__ = ("words", "alternatives", "synonym", "fallback", "weight", "_patterns")
+
+    def __init__(
+        self,
+        words: list[_Word],
+        alternatives: list[list[str]],  # token lists, each a phrase
+        synonym: bool,
+        # A number with its unit: what stands in when no card has the phrase (the unit alone; for a body weight,
+        # the weight-based dosing words), and whether the number is a body weight (not reported as unmatched).
+        fallback: list[list[str]] | None = None,
+        weight: bool = False,
+    ) -> None:
+        self.words, self.alternatives, self.synonym = words, alternatives, synonym
+        self.fallback, self.weight = fallback, weight
+        self._patterns: tuple[list[Pattern], list[Pattern]] | None = None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _Unit):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __repr__(self) -> str:
+        return f"_Unit({self.typed!r}, {self.alternatives!r})"
+
+    def _fields(self) -> tuple[object, ...]:
+        return self.words, self.alternatives, self.synonym, self.fallback, self.weight
 
     @property
     def typed(self) -> str:

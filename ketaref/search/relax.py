@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..model import Hit, SearchResult
 from .lookup import _exists, _term_exists
@@ -19,8 +19,7 @@ MAX_SUBSET_WORDS = 8
 TOPICAL_FACTOR = 3.0
 
 
-@dataclass
-class _Found:
+class _Found(NamedTuple):
     """Ranked hits, and the units their first cards hold (all of them unless no card held every one)."""
 
     hits: list[Hit]
