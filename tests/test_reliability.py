@@ -376,6 +376,27 @@ def test_a_second_instance_brings_the_first_forward(qtbot, tmp_path: Path) -> No
     again.release()
 
 
+def test_the_first_window_claims_its_folder_before_loading_the_socket_code(tmp_path: Path) -> None:
+    # The lock is taken before the window shows; QtNetwork and hashlib (the socket and its name) wait for the
+    # first paint, and a later launch still reaches the window once it listens.
+    code = (
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from ketaref.gui.instance import SingleInstance\n"
+        "app = QApplication([])\n"
+        f"first = SingleInstance(__import__('pathlib').Path({str(tmp_path / 'data')!r}))\n"
+        "claimed = first.claim(listen_now=False)\n"
+        "print(claimed, sorted(m for m in ('hashlib', 'PySide6.QtNetwork') if m in sys.modules))\n"
+        "first.listen()\n"
+        "print(first.server is not None and first.server.isListening(), first.name.startswith('ketaref-'))\n"
+        "first.release()\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert 0 == done.returncode, done.stderr
+    assert ["True []", "True True"] == done.stdout.strip().splitlines()[-2:]
+
+
 def test_a_second_ketaref_launch_exits_0_and_the_cli_still_runs(qtbot, pack_path: Path) -> None:  # type: ignore[no-untyped-def]
     from ketaref.gui.instance import SingleInstance
 

@@ -49,10 +49,17 @@ class SingleInstance(QObject):
     def __init__(self, data_dir: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.data_dir = data_dir
-        self.name = server_name(data_dir)
+        self._name = ""
         self.server: QLocalServer | None = None
         self._sockets: list[QLocalSocket] = []
         self._hold: IO[bytes] | None = None
+
+    @property
+    def name(self) -> str:
+        """The local socket's name (worked out when first needed: hashlib costs 2-4 ms before the window shows)."""
+        if not self._name:
+            self._name = server_name(self.data_dir)
+        return self._name
 
     def claim(self, listen_now: bool = True) -> bool:
         """True when this is the first window on the data folder (it now listens for later launches, or from
