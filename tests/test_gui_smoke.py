@@ -12,9 +12,10 @@ from packversions import make_pack
 
 # Loaded only when used: building packs, printing, pack updates, the dialogs.
 # nh3 is not here: it cleans each card's stored HTML as the card is read (about 1.3 ms to import), since a pack's
-# HTML is never trusted.
+# HTML is never trusted; nor hashlib, which names the one-window socket just after the first paint (that it
+# waits for the paint is test_reliability's).
 HEAVY = (
-    "markdown", "sqlite_utils", "textstat", "PySide6.QtPrintSupport", "html.parser", "hashlib",
+    "markdown", "sqlite_utils", "textstat", "PySide6.QtPrintSupport", "html.parser",
     "ketaref.updates", "ketaref.gui.update_dialog", "ketaref.gui.print_dialogs", "ketaref.gui.dialogs", "ketaref.pack",
     "ketaref.handout",
 )  # fmt: skip
@@ -37,6 +38,22 @@ def test_gui_smoke_on_a_bad_pack_exits_one_with_a_message(tmp_path: Path) -> Non
     done = run(["-m", "ketaref.cli", "--pack", str(bad), "gui", "--smoke"], tmp_path)
     assert 1 == done.returncode
     assert "not a KetaRef pack" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_gui_smoke_fails_when_the_one_window_check_cannot_listen(pack_path: Path, tmp_path: Path) -> None:
+    # As in a bundle built without Qt's network library: the window still opens and searches, and the smoke
+    # check (what CI runs on the bundle) says what is missing.
+    code = (
+        "import sys\n"
+        "sys.modules['PySide6.QtNetwork'] = None  # importing it raises ImportError\n"
+        "from ketaref.gui.app import run\n"
+        f"sys.exit(run({str(pack_path)!r}, smoke=True))\n"
+    )
+    done = run(["-c", code], tmp_path)
+    assert 1 == done.returncode
+    assert "Cannot listen for later KetaRef launches" in done.stderr
+    assert "Smoke check failed: the one-window check is not listening for later launches" in done.stderr
     assert "Traceback" not in done.stderr
 
 

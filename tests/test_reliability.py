@@ -397,6 +397,25 @@ def test_the_first_window_claims_its_folder_before_loading_the_socket_code(tmp_p
     assert ["True []", "True True"] == done.stdout.strip().splitlines()[-2:]
 
 
+def test_the_window_is_built_when_a_task_after_the_paint_fails(qtbot, pack_path: Path, tmp_path: Path, caplog) -> None:  # type: ignore[no-untyped-def]
+    from ketaref.gui import app
+    from ketaref.gui.window import MainWindow
+
+    def broken() -> None:
+        raise ImportError("libQt6Network.so.6: cannot open shared object file")
+
+    startup = app.Startup(pack_path, app.Settings(tmp_path / "settings.ini"))
+    startup.after_paint.append(broken)
+    window = startup.window
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: isinstance(window, MainWindow), timeout=10_000)
+    assert "libQt6Network" in caplog.text
+    panel = window.search_panel
+    qtbot.keyClicks(panel.edit, "dose")
+    qtbot.waitUntil(lambda: panel.up_to_date and bool(panel.model.rows))
+
+
 def test_a_second_ketaref_launch_exits_0_and_the_cli_still_runs(qtbot, pack_path: Path) -> None:  # type: ignore[no-untyped-def]
     from ketaref.gui.instance import SingleInstance
 

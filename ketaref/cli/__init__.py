@@ -50,7 +50,9 @@ def main(ctx: click.Context, pack_path: str | None) -> None:
 
 
 @click.command("gui")
-@click.option("--smoke", is_flag=True, help="Open, search, open a card, close; exit 0 (bundle and timing checks).")
+@click.option(
+    "--smoke", is_flag=True, help="Open, search, open a card, check the one-window socket, close; exit 0 (for bundles)."
+)
 @click.pass_context
 def gui_cmd(ctx: click.Context, smoke: bool) -> None:
     """Open the desktop app (the same as running ketaref with no command)."""

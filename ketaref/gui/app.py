@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from PySide6.QtCore import QMessageLogContext, QtMsgType
 
     from ..store import Pack
+    from .instance import SingleInstance
     from .window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -130,29 +132,39 @@ def run(pack_path: str | os.PathLike[str] | None = None, smoke: bool = False) ->
         return 1
     qInstallMessageHandler(_qt_message)
     app = application()
-    instance = None
-    if not smoke:  # one window per data folder: a second launch brings the first forward and ends
-        from .instance import SingleInstance, bring_forward
+    from .instance import SingleInstance, bring_forward
 
-        instance = SingleInstance(user_dir("data"))
-        if not instance.claim(listen_now=False):  # listening waits for the first paint
-            return 0
+    # One window per data folder: a second launch brings the first forward and ends. The smoke check claims a
+    # folder of its own (it may run beside the user's window) so that a bundle's one-window check is tried too.
+    folder = _smoke_folder() if smoke else user_dir("data")
+    instance = SingleInstance(folder)
+    if not instance.claim(listen_now=False):  # listening waits for the first paint
+        return 0
     if smoke:  # throwaway settings, so a check leaves the user's history and bookmarks alone
         scratch = user_dir("cache") / "smoke-settings.ini"
         scratch.unlink(missing_ok=True)
         settings = Settings(scratch)
     else:
         settings = Settings()
-    startup = Startup(pack_path, settings, smoke)
-    if instance is not None:
-        instance.activated.connect(lambda: bring_forward(startup.window))
-        startup.after_paint.append(instance.listen)
+    startup = Startup(pack_path, settings, smoke, instance)
+    instance.activated.connect(lambda: bring_forward(startup.window))
+    startup.after_paint.append(instance.listen)
     startup.window.show()
     startup.window.activateWindow()  # a session with no window manager would leave it inactive: no shortcuts
     code = app.exec()
-    if instance is not None:
-        instance.release()
+    instance.release()
+    if smoke:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
     return startup.code if startup.code is not None else code
+
+
+def _smoke_folder() -> Path:
+    """A new folder for the smoke check's one-window lock."""
+    import tempfile
+
+    return Path(tempfile.mkdtemp(prefix="ketaref-smoke-"))
 
 
 def open_window(pack: Pack, settings: Settings | None = None) -> MainWindow:
@@ -177,9 +189,15 @@ class Startup(QObject):
     the same, and the window module with all it imports (about as long as Qt's own start) waits until the frame
     is on screen."""
 
-    def __init__(self, pack_path: str | os.PathLike[str] | None, settings: Settings, smoke: bool = False) -> None:
+    def __init__(
+        self,
+        pack_path: str | os.PathLike[str] | None,
+        settings: Settings,
+        smoke: bool = False,
+        instance: SingleInstance | None = None,
+    ) -> None:
         super().__init__()
-        self.pack_path, self.settings, self.smoke = pack_path, settings, smoke
+        self.pack_path, self.settings, self.smoke, self.instance = pack_path, settings, smoke, instance
         self.code: int | None = None  # set when start-up itself ends the program (a bad pack, the smoke check)
         self.window: QMainWindow = _Unbuilt()
         self.setParent(self.window)
@@ -200,7 +218,10 @@ class Startup(QObject):
         _setup_logging()
         sys.excepthook = _excepthook
         for hook in self.after_paint:
-            hook()
+            try:
+                hook()
+            except Exception:  # a bug in a side task (the one-window socket): the window is built all the same
+                log.critical("Unexpected error just after the window showed; KetaRef carries on", exc_info=True)
         self._import_next(list(PARTS))
 
     def _import_next(self, names: list[str]) -> None:
@@ -269,7 +290,7 @@ class Startup(QObject):
             window.search_panel.open_current()  # Enter pressed before: the best result, once it is there
         QTimer.singleShot(0, window, lambda: self._remember_panes(window))
         if self.smoke:
-            Smoke(window, self._end).start()
+            Smoke(window, self._end, self.instance).start()
         else:
             QTimer.singleShot(0, window, window.pack_updates.check)
         return window
@@ -293,10 +314,11 @@ class Startup(QObject):
 class Smoke(QObject):
     """Search, open the first result, close: exit code 0 when every step worked."""
 
-    def __init__(self, window: MainWindow, end: Callable[[int], None]) -> None:
+    def __init__(self, window: MainWindow, end: Callable[[int], None], instance: SingleInstance | None = None) -> None:
         super().__init__(window)
         self.window = window
         self.end = end
+        self.instance = instance
 
     def start(self) -> None:
         """Drive the window from the event loop; end(code) is called when done."""
@@ -316,6 +338,9 @@ class Smoke(QObject):
         card = self.window.card_view.card
         if card is None or not self.window.card_view.browser.toPlainText().strip():
             self._finish("the first result did not open")
+            return
+        if self.instance is not None and self.instance.server is None:  # a bundle without Qt's network library
+            self._finish("the one-window check is not listening for later launches")
             return
         log.info("Smoke check passed: %d results, opened %s", len(panel.model.rows), card.id)
         self._finish("")

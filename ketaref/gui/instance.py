@@ -86,8 +86,11 @@ class SingleInstance(QObject):
             self._listen()
 
     def _listen(self) -> None:
-        from PySide6.QtNetwork import QLocalServer
-
+        try:
+            from PySide6.QtNetwork import QLocalServer
+        except ImportError as exc:  # a bundle built without Qt's network library: one window, no forwarding
+            log.warning("Cannot listen for later KetaRef launches: %s", exc)
+            return
         QLocalServer.removeServer(self.name)  # a socket left by a first window that was killed
         server = QLocalServer(self)
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
@@ -121,8 +124,11 @@ class SingleInstance(QObject):
 
     def _forward(self) -> bool:
         """Ask the first window to come forward; True when it was reached."""
-        from PySide6.QtNetwork import QLocalSocket
-
+        try:
+            from PySide6.QtNetwork import QLocalSocket
+        except ImportError as exc:
+            log.warning("Cannot reach the KetaRef window already open: %s", exc)
+            return False
         deadline = time.monotonic() + CONNECT_WAIT_MS / 1000
         while True:
             socket = QLocalSocket()
