@@ -40,4 +40,4 @@ class CardError(KetarefError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         errors = [p for p in problems if not p.warning]
-        super().__init__(f"{len(errors)} problem(s) in the card sources")
+        super().__init__(f"{len(errors)} problem{'' if len(errors) == 1 else 's'} in the card sources")

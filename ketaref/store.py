@@ -224,7 +224,8 @@ class Pack:
             raise PackError(f"The pack {self.path} is refused: {too_big}.")
         if result != ["ok"]:
             problems = [line for line in "\n".join(result).splitlines() if line and not line.startswith("***")]
-            more = f" and {len(problems) - 1} more problem(s)" if len(problems) > 1 else ""
+            others = len(problems) - 1
+            more = f" and {others} more problem{'' if others == 1 else 's'}" if others > 0 else ""
             first = problems[0] if problems else "integrity check failed"
             raise PackError(f"The pack {self.path} is damaged ({first}{more}); copy or build it again.")
 

@@ -30,9 +30,9 @@ def posted(window) -> list[Message]:  # type: ignore[no-untyped-def]
 def test_info_goes_to_the_status_bar_for_a_while(qtbot, make_window, dialogs_shown: list[Message]) -> None:  # type: ignore[no-untyped-def]
     window = make_window()
     seen = posted(window)
-    window.tell("Sent 2 page(s) to the printer.")
-    assert "Sent 2 page(s) to the printer." == window.statusBar().currentMessage()
-    assert [Message(Level.INFO, "Sent 2 page(s) to the printer.", 5000, False)] == seen
+    window.tell("Sent 2 pages to the printer.")
+    assert "Sent 2 pages to the printer." == window.statusBar().currentMessage()
+    assert [Message(Level.INFO, "Sent 2 pages to the printer.", 5000, False)] == seen
     assert [] == dialogs_shown
 
 

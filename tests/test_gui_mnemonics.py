@@ -28,11 +28,42 @@ def repeated(counts: Counter[str]) -> list[str]:
 def test_dialog_mnemonics_are_unique(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings = S.Settings(tmp_path / "settings.ini")
     hits = [Hit("handout-a", "A handout", "handouts", "patient", "", 0.0)]
-    for dialog in (PreferencesDialog(settings), ClinicDialog(settings), PacketDialog(hits, [], settings)):
+    from ketaref.gui.dose_dialog import DoseDialog
+    from ketaref.gui.print_dialogs import WriteInDialog
+
+    dialogs = (
+        PreferencesDialog(settings),
+        ClinicDialog(settings),
+        PacketDialog(hits, [], settings),
+        DoseDialog(),
+        WriteInDialog(),
+    )
+    for dialog in dialogs:
         qtbot.addWidget(dialog)
         counts = mnemonics(dialog)
         assert counts, type(dialog).__name__
         assert [] == repeated(counts), type(dialog).__name__
+
+
+def test_every_label_with_an_alt_letter_leads_to_a_control(qtbot, tmp_path, make_window) -> None:  # type: ignore[no-untyped-def]
+    # A label with no control to lead to shows its "&" as typed ("&Weight:") and Alt+W does nothing.
+    from ketaref.gui.dose_dialog import DoseDialog
+    from ketaref.gui.print_dialogs import WriteInDialog
+
+    settings = S.Settings(tmp_path / "settings.ini")
+    hits = [Hit("handout-a", "A handout", "handouts", "patient", "", 0.0)]
+    widgets = [
+        DoseDialog(), PreferencesDialog(settings), ClinicDialog(settings), PacketDialog(hits, [], settings),
+        WriteInDialog(), make_window(),
+    ]  # fmt: skip
+    for widget in widgets:
+        qtbot.addWidget(widget)
+        dangling = [
+            label.text()
+            for label in widget.findChildren(QLabel)
+            if re.search(r"(?<!&)&[^&\s]", label.text()) and label.buddy() is None
+        ]
+        assert [] == dangling, type(widget).__name__
 
 
 def test_window_mnemonics_are_unique(make_window) -> None:  # type: ignore[no-untyped-def]

@@ -39,7 +39,7 @@ def test_export_pdf_confirms_in_the_strip_with_open_and_show_in_folder(
     window.open_card("dose-iv-ketamine")
     assert out == window.printing.export_pdf()
     assert bar.isVisible()
-    assert bar.message.startswith("Saved 1 page(s) to ") and str(out) in bar.message
+    assert bar.message.startswith("Saved 1 page to ") and str(out) in bar.message
     assert bar.open_button.isVisible() and bar.folder_button.isVisible()
     assert bar.geometry().bottom() < window.splitter.geometry().top()  # above the results and card, in view
     qtbot.mouseClick(bar.open_button, Qt.MouseButton.LeftButton)
@@ -58,9 +58,9 @@ def test_printing_confirms_in_the_strip_without_file_buttons(
     window.printing.print_()
     bar = window.messages.strip
     assert bar.isVisible()
-    assert "Sent 2 page(s) to the printer." == bar.message
+    assert "Sent 2 pages to the printer." == bar.message
     assert not bar.open_button.isVisible() and not bar.folder_button.isVisible()
-    assert "Sent 2 page(s) to the printer." == window.statusBar().currentMessage()  # as before, too
+    assert "Sent 2 pages to the printer." == window.statusBar().currentMessage()  # as before, too
 
 
 def test_a_confirmation_goes_by_itself_an_error_stays_until_dismissed(
@@ -69,7 +69,7 @@ def test_a_confirmation_goes_by_itself_an_error_stays_until_dismissed(
     monkeypatch.setattr(strip, "CONFIRMATION_MS", 50)
     window = make_window()
     bar = window.messages.strip
-    window.tell("Sent 1 page(s) to the printer.", strip=True)
+    window.tell("Sent 1 page to the printer.", strip=True)
     assert bar.isVisible()
     qtbot.waitUntil(lambda: not bar.isVisible(), timeout=3000)
 

@@ -128,7 +128,9 @@ class DoseDialog(QDialog):
         line = self.final_ml.lineEdit()
         if line is not None:
             line.setPlaceholderText("mL the dose is made up to (blank: undiluted)")
-        form.addRow("&Weight:", weight_row)
+        weight_label = QLabel("&Weight:")  # a row of two fields: the label leads to the number
+        weight_label.setBuddy(self.weight)
+        form.addRow(weight_label, weight_row)
         labels: list[tuple[str, QWidget]] = [
             ("&Dose (mg/kg):", self.mg_per_kg),
             ("Infusion &time (minutes):", self.minutes),

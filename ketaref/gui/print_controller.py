@@ -125,7 +125,7 @@ class PrintController:
             window = self.window
             pages = print_dialogs.print_cards(window, options, cards, window.titles)
             if pages:
-                window.tell(f"Sent {pages} page(s) to the printer.", strip=True)
+                window.tell(f"Sent {_pages(pages)} to the printer.", strip=True)
 
     def print_preview(self, cards: list[Card] | None = None, write_in: WriteIn | None = None) -> None:
         """Preview the printed pages (a problem is told)."""
@@ -155,7 +155,7 @@ class PrintController:
             return None
         window.settings.set(S.LAST_FOLDER, str(output.parent))
         pages = write_pdf(cards, output, options, window.titles)
-        window.tell(f"Saved {pages} page(s) to {output}.", duration_ms=LONG, file=output)
+        window.tell(f"Saved {_pages(pages)} to {output}.", duration_ms=LONG, file=output)
         return output
 
     def print_packet(self) -> None:
@@ -180,3 +180,8 @@ class PrintController:
     def remember_large_print(self) -> None:
         """File > Large print handouts: keep the choice for the next handout."""
         self.window.settings.set(S.LARGE_PRINT, self.window.actions_[Act.LARGE_PRINT].isChecked())
+
+
+def _pages(count: int) -> str:
+    """The page count in words: 1 page, 3 pages."""
+    return f"{count} page" if count == 1 else f"{count} pages"
