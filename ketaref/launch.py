@@ -158,8 +158,14 @@ def main() -> None:
 
         sys.exit(run(window[0], smoke=window[1]))
     search = _search_args(args)
-    if search is not None and _search(**search):
-        sys.exit(0)
+    if search is not None:
+        try:
+            done = _search(**search)
+        except BrokenPipeError:  # the reader stopped reading (`| head`): exit 1 quietly, as click does
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
+            sys.exit(1)
+        if done:
+            sys.exit(0)
     from .cli import main as cli_main
 
     cli_main(prog_name="ketaref")

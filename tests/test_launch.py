@@ -148,6 +148,22 @@ def test_errors_go_through_the_cli(tmp_path) -> None:  # type: ignore[no-untyped
     assert cli == fast
 
 
+@pytest.mark.parametrize("as_json", [False, True], ids=["lines", "json"])
+def test_a_search_piped_to_a_reader_that_stops_exits_quietly(pack_path, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+    # `ketaref search TRD | head -1`: the reader is gone before the first line; as click does, exit 1, no traceback.
+    read, write = os.pipe()
+    os.close(read)
+    argv = ["ketaref", "--pack", str(pack_path), "search", "dose", *(["--json"] if as_json else [])]
+    code = f"import sys\nsys.argv = {argv!r}\n"
+    code += "from ketaref import launch\nlaunch.main()\n"
+    try:
+        done = subprocess.run([sys.executable, "-c", code], stdout=write, stderr=subprocess.PIPE, text=True, timeout=60)
+    finally:
+        os.close(write)
+    assert "" == done.stderr
+    assert 1 == done.returncode
+
+
 def test_a_plain_search_never_imports_click(pack_path) -> None:  # type: ignore[no-untyped-def]
     code = (
         "import sys\n"
