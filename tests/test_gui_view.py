@@ -4,6 +4,8 @@ the outline pane, the theme, and the card's heading line."""
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -200,3 +202,14 @@ def test_the_launcher_and_the_bundle_name_the_icon() -> None:
     assert app_resource("icons/ketaref.ico").read_bytes()[:4] == b"\x00\x00\x01\x00"  # an icon file, for Windows
     spec = (Path(__file__).resolve().parents[1] / "build.spec").read_text("utf-8")  # the checkout, installed or not
     assert 'icon=str(RESOURCES / "icons" / "ketaref.ico")' in spec
+
+
+@pytest.mark.skipif(shutil.which("desktop-file-validate") is None, reason="desktop-file-utils is not installed")
+def test_the_launcher_passes_the_desktop_entry_check() -> None:
+    # What desktop menus read: an unknown Version or two main categories and some menus skip or repeat it.
+    from ketaref.paths import app_resource
+
+    done = subprocess.run(
+        ["desktop-file-validate", str(app_resource("ketaref.desktop"))], capture_output=True, text=True, timeout=30
+    )
+    assert (0, "") == (done.returncode, done.stdout + done.stderr)
