@@ -152,6 +152,27 @@ def test_view_theme_switches_light_and_dark_and_is_remembered(qtbot, make_window
     qtbot.waitUntil(lambda: theme.relative_luminance(meta_colour(again)) < 0.2)
 
 
+@pytest.mark.qt_log_ignore("does not support raise", "does not support grabbing")
+def test_a_theme_switch_keeps_the_words_marked_in_the_card(qtbot, make_window, system_theme_after) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    view = window.card_view
+    window.search_panel.edit.setText("minutes")
+    qtbot.waitUntil(lambda: window.search_panel.up_to_date and bool(window.search_panel.model.rows))
+    qtbot.keyClick(window.search_panel.edit, Qt.Key.Key_Return)
+    window.actions_[Act.FIND_NEXT].trigger()  # the second match is the current one
+    before = view.browser.extraSelections()
+    total = len(before)
+    assert total >= 2 and f"2 of {total}" == view.find_bar.count.text()
+    light = before[0].format.background().color().name()
+    window.actions_[Act.THEME_DARK].trigger()
+    qtbot.waitUntil(lambda: theme.relative_luminance(meta_colour(window)) > 0.3)  # the card rendered again
+    marks = view.browser.extraSelections()
+    assert total == len(marks) and f"2 of {total}" == view.find_bar.count.text()
+    assert {"minutes"} == {mark.cursor.selectedText().lower() for mark in marks}
+    assert [False, True] == [mark.format.fontUnderline() for mark in marks[:2]]
+    assert light != marks[0].format.background().color().name()  # in the dark theme's colours
+
+
 def test_the_card_says_category_audience_and_review_date_under_its_title(qtbot, make_window) -> None:  # type: ignore[no-untyped-def]
     window = make_window()
     window.open_card("dose-iv-ketamine")

@@ -249,11 +249,12 @@ class CardView(FindInCard):
         self.browser.scrollToAnchor(item.data(0, Qt.ItemDataRole.UserRole))
 
     def changeEvent(self, event: QEvent) -> None:
-        """Re-render with the new palette when the system switches between light and dark."""
+        """Re-render with the new palette when the theme or the system switches between light and dark."""
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             scroll = self.browser.verticalScrollBar().value()
             self._render()
+            self.rehighlight()  # rendering again drops the marks of the search's words and of Find in card
             self.browser.verticalScrollBar().setValue(scroll)
 
     # -- links

@@ -25,6 +25,7 @@ class FindInCard(QWidget):
     # Set in CardView.__init__: the search's words marked in a card opened from the results (see there).
     _words_text: str
     _words: QRegularExpression
+    _current_match = 0  # the match last selected (0-based), highlighted again after a re-render
 
     def open_find(self) -> None:
         """Show the find bar with its text selected."""
@@ -110,7 +111,20 @@ class FindInCard(QWidget):
         self.find_bar.set_count(current + 1, len(found))
         return current + 1, len(found)
 
+    def rehighlight(self) -> None:
+        """After the card is rendered again (a new palette): the same matches highlighted, in the new colours,
+        the same one current; the scroll position is the caller's to keep."""
+        text = self.find_bar.edit.text()
+        found = self.matches(text) if self.find_bar.isVisible() else []
+        if not found:
+            return
+        current = min(self._current_match, len(found) - 1)
+        self.browser.setTextCursor(found[current])
+        self._highlight(found, current)
+        self.find_bar.set_count(current + 1, len(found))
+
     def _highlight(self, found: list[QTextCursor], current: int) -> None:
+        self._current_match = current
         palette = self.palette()
         base, text = palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Text)
         selections = []
