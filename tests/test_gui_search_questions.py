@@ -97,11 +97,12 @@ def test_a_card_opened_from_the_results_marks_the_words_and_f3_moves_on(qtbot, m
 def test_marks_cover_synonyms_and_end_with_another_card(qtbot, make_window) -> None:  # type: ignore[no-untyped-def]
     window = make_window()
     view = window.card_view
-    type_query(qtbot, window, "BP")  # the card says "blood pressure": that is what is marked
+    type_query(qtbot, window, "BP")  # the card says "blood pressure": that is what is marked, as one phrase
     qtbot.keyClick(window.search_panel.edit, Qt.Key.Key_Return)
     assert "safety-blood-pressure" == view.card.id
     marked = {s.cursor.selectedText().lower() for s in view.browser.extraSelections()}
-    assert {"blood", "pressure"} <= marked
+    assert "blood pressure" in marked
+    assert not marked & {"blood", "pressure"}  # not "blood" of "blood test", nor "pressure" alone
     window.open_card("contra-absolute")  # not from the results (a link, a bookmark): nothing marked
     assert not view.find_bar.isVisible()
     assert [] == view.browser.extraSelections()
@@ -119,3 +120,15 @@ def test_typing_in_the_find_bar_replaces_the_marked_words(qtbot, make_window) ->
     assert "1 of 1" == view.find_bar.count.text()
     assert 1 == len(view.browser.extraSelections())
     assert "systolic" == view.browser.textCursor().selectedText().lower()
+
+
+def test_marks_find_a_spanish_card_s_words_with_their_accents(qtbot, make_window, shipped_pack_path) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(shipped_pack_path)
+    view = window.card_view
+    type_query(qtbot, window, "presion arterial")  # typed without the accent, as most keyboards make easy
+    hits = [row.hit.id for row in window.search_panel.model.rows if row.hit]
+    assert "handout-esketamine-spray-es" in hits
+    window.search_panel.card_requested.emit("handout-esketamine-spray-es")  # as a click on the result does
+    assert "handout-esketamine-spray-es" == view.card.id
+    marked = {s.cursor.selectedText().lower() for s in view.browser.extraSelections()}
+    assert {"presión", "arterial"} <= marked

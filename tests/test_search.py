@@ -504,3 +504,18 @@ def test_two_slips_are_found_by_reading_and_the_reading_stops_when_time_is_up(sh
     monkeypatch.setattr(core, "_vocabulary", counted)
     found = shipped_pack.search("hipertenshon")
     assert found.corrected_query is None and len(read) <= 2 * core._BUDGET_CHECK  # no word read past the deadline
+
+
+def test_what_a_card_marks_is_each_phrase_as_searched_not_its_short_words(shipped_pack) -> None:  # type: ignore[no-untyped-def]
+    # "fasting" is searched as its synonym phrases ("no food", "nil by mouth", NPO): a card opened from it marks
+    # those, not every "not", "nose" or "none", nor the "fast" of "fast-acting".
+    import re
+
+    from ketaref.search.text import mark_pattern
+
+    terms = shipped_pack.search("fasting").terms
+    text = "Do not prime it; the nose; none; fast-acting. Fasting: no food for 2 hours, NPO, nil by mouth."
+    marked = [m.group(0) for m in re.finditer(mark_pattern(terms), text, re.IGNORECASE)]
+    assert ["Fasting", "no food", "NPO", "nil by mouth"] == marked
+    si = shipped_pack.search("SI").terms  # a short abbreviation matches whole, as the search finds it
+    assert ["SI"] == [m.group(0) for m in re.finditer(mark_pattern(si), "SI, side, sign", re.IGNORECASE)]

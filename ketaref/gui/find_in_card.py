@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRegularExpression
 from PySide6.QtGui import QPalette, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
+from ..search.text import mark_pattern
 from .results import mix
 
 if TYPE_CHECKING:
@@ -67,8 +67,10 @@ class FindInCard(QWidget):
         the first; F3 and Shift+F3 move through them, Esc or typing in the find bar ends it. The match count."""
         if result is None or not result.terms or self.card is None or self.card.id != card_id:
             return 0
-        pattern = r"\b(?:" + "|".join(re.escape(term) for term in result.terms) + r")\w*"
-        self._words = QRegularExpression(pattern, QRegularExpression.PatternOption.CaseInsensitiveOption)
+        options = QRegularExpression.PatternOption
+        self._words = QRegularExpression(
+            mark_pattern(result.terms), options.CaseInsensitiveOption | options.UseUnicodePropertiesOption
+        )  # Unicode: "presi" marks the whole of "presión"
         self._words_text = result.corrected_query or result.query.strip()
         self.find_bar.edit.blockSignals(True)
         self.find_bar.edit.setText(self._words_text)

@@ -147,6 +147,20 @@ class _Unit:
             self._patterns = [pattern(typed)], [pattern(alt) for alt in self.alternatives]
         return self._patterns
 
+    def marks(self) -> list[str]:
+        """What a card shows marked for this unit (SearchResult.terms): each phrase as it is searched, the last word
+        as its start, with a space after it when it must match whole; never a lone stopword or letter ("no" of
+        "no food" is marked only as part of the phrase)."""
+        found = []
+        for alt in self.alternatives:
+            phrase = [*alt[:-1], self._start(alt[-1])]
+            if len(phrase) == 1 and (len(phrase[0]) < 2 or phrase[0] in STOPWORDS):
+                continue
+            last = phrase[-1]
+            whole = (self.synonym and len(last) < 4) or last.isdigit()
+            found.append(" ".join(phrase) + (" " if whole else ""))
+        return found
+
     def _start(self, last: str) -> str:
         # As expression() matches: a synonym's own word ("fasting", not "fast"), else the stem (dose: "dos").
         return last if self.synonym or last.isdigit() else stem(last)

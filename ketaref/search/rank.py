@@ -11,7 +11,7 @@ from ..model import CATEGORY_LABELS, Hit
 from ..schema import FTS_TABLE, HIT_COLUMNS, SNIPPET_COLUMN, columns, hit_from_row, named
 from .lookup import _docs, card_filters
 from .query import _Unit
-from .text import FILLER, FILLER_SPELLINGS, STOPWORDS, TOKEN_RE, escape, normalize, stem, tokens
+from .text import FILLER, FILLER_SPELLINGS, STOPWORDS, TOKEN_RE, escape, mark_pattern, normalize, stem, tokens
 
 # A card with this id ending gives a drug's one-screen summary: a query that is just the drug's name opens it.
 OVERVIEW_SUFFIX = "-at-a-glance"
@@ -219,23 +219,31 @@ def _idf(total: int, docs: int) -> float:
 
 
 def _terms(units: list[_Unit]) -> tuple[str, ...]:
-    """The word starts that snippets mark (and the window marks in a card): each word and synonym, stemmed."""
-    words = {t for unit in units for alt in unit.alternatives for t in alt}
-    return tuple(sorted({stem(t) for t in words if len(t) > 1 and t not in STOPWORDS}, key=lambda t: (-len(t), t)))
+    """What snippets mark (and the window marks in a card): each unit's phrases as they are searched, longest first."""
+    marks = {mark for unit in units for mark in unit.marks()}
+    return tuple(sorted(marks, key=lambda t: (-len(t), t)))
 
 
 def _snippet(raw: str, summary: str, prefixes: list[str]) -> str:
     """The body snippet with marks; the summary, marked here, when the match is only in the title or keywords."""
     if OPEN not in raw and prefixes:
-        raw = _word_starts(tuple(prefixes)).sub(lambda m: OPEN + m.group(0) + CLOSE, summary)
+        raw = _word_starts(tuple(prefixes)).sub(lambda m: _WORD.sub(_marked, m.group(0)), summary)
     text = escape(WHITESPACE.sub(" ", raw).strip())
     return text.replace(OPEN, "<mark>").replace(CLOSE, "</mark>")
 
 
+_WORD = re.compile(r"\w+")
+
+
+def _marked(word: re.Match[str]) -> str:
+    """A word in marks: each word of a phrase on its own, as SQLite's snippet() marks them."""
+    return OPEN + word.group(0) + CLOSE
+
+
 @functools.lru_cache(maxsize=64)
 def _word_starts(prefixes: tuple[str, ...]) -> re.Pattern[str]:
-    """An expression finding words that start with any of the prefixes."""
-    return re.compile(r"\b(" + "|".join(re.escape(p) for p in prefixes) + r")\w*", re.IGNORECASE)
+    """An expression finding the terms (see mark_pattern)."""
+    return re.compile(mark_pattern(prefixes), re.IGNORECASE)
 
 
 SQL = f"""

@@ -81,3 +81,25 @@ def unescape(text: str) -> str:
 
 def _quote(tokens_: list[str]) -> str:
     return '"' + " ".join(tokens_) + '"'
+
+
+# The letters a normalized token stands for in the card's own text (Spanish, and the odd French or German word).
+ACCENTED = {"a": "áàâäã", "e": "éèêë", "i": "íìîï", "o": "óòôöõ", "u": "úùûü", "n": "ñ", "c": "ç", "y": "ýÿ"}
+
+
+def _letters(word: str) -> str:
+    """A normalized word as an expression that also finds it accented ("presion": "presión")."""
+    return "".join(f"[{ch}{ACCENTED[ch]}]" if ch in ACCENTED else re.escape(ch) for ch in word)
+
+
+def mark_pattern(terms: tuple[str, ...] | list[str]) -> str:
+    """A regular expression (for Python's re and Qt's QRegularExpression alike) finding SearchResult.terms in
+    text: a phrase's words in turn across any spaces or hyphens, the last as a word start ("pressur": "pressure"),
+    or whole when the term ends in a space (a short synonym: "si " marks "SI", not "side"); accents as typed or
+    not (terms are normalized, a Spanish card is not)."""
+    parts = []
+    for term in terms:
+        words = [_letters(word) for word in term.split()]
+        if words:
+            parts.append(r"\W+".join(words) + (r"\b" if term.endswith(" ") else r"\w*"))
+    return r"\b(?:" + "|".join(parts) + ")" if parts else r"(?!)"
