@@ -26,6 +26,12 @@ def run(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path)
 
 
+def smoke_after(setup: str, pack_path: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """`ketaref gui --smoke` in a process where setup (Python lines) has run first: a module broken or missing."""
+    code = f"import sys\n{setup}from ketaref.gui.app import run\nsys.exit(run({str(pack_path)!r}, smoke=True))\n"
+    return run(["-c", code], tmp_path)
+
+
 def test_gui_smoke_exits_zero(pack_path: Path, tmp_path: Path) -> None:
     done = run(["-m", "ketaref.cli", "--pack", str(pack_path), "gui", "--smoke"], tmp_path)
     assert 0 == done.returncode, done.stderr
@@ -44,13 +50,7 @@ def test_gui_smoke_on_a_bad_pack_exits_one_with_a_message(tmp_path: Path) -> Non
 def test_gui_smoke_fails_when_the_one_window_check_cannot_listen(pack_path: Path, tmp_path: Path) -> None:
     # As in a bundle built without Qt's network library: the window still opens and searches, and the smoke
     # check (what CI runs on the bundle) says what is missing.
-    code = (
-        "import sys\n"
-        "sys.modules['PySide6.QtNetwork'] = None  # importing it raises ImportError\n"
-        "from ketaref.gui.app import run\n"
-        f"sys.exit(run({str(pack_path)!r}, smoke=True))\n"
-    )
-    done = run(["-c", code], tmp_path)
+    done = smoke_after("sys.modules['PySide6.QtNetwork'] = None\n", pack_path, tmp_path)  # its import fails
     assert 1 == done.returncode
     assert "Cannot listen for later KetaRef launches" in done.stderr
     assert "Smoke check failed: the one-window check is not listening for later launches" in done.stderr
@@ -156,32 +156,21 @@ def test_enter_pressed_before_the_window_is_built_opens_the_best_result(qtbot, p
 
 
 def test_a_window_that_cannot_be_built_ends_with_one_and_says_why(pack_path: Path, tmp_path: Path) -> None:
-    code = (
-        "import sys\n"
+    setup = (
         "from ketaref.gui import window\n"
         "def broken(self, pack, settings=None):\n"
         "    raise RuntimeError('boom')\n"
         "window.MainWindow.build = broken\n"
-        "from ketaref.gui.app import run\n"
-        f"sys.exit(run({str(pack_path)!r}, smoke=True))\n"
     )
-    done = run(["-c", code], tmp_path)
+    done = smoke_after(setup, pack_path, tmp_path)
     assert 1 == done.returncode
     assert "The window could not be built" in done.stderr
     assert "RuntimeError: boom" in done.stderr
 
 
 def test_a_bug_opening_the_pack_ends_with_one_and_says_why(pack_path: Path, tmp_path: Path) -> None:
-    code = (
-        "import sys\n"
-        "from ketaref import store\n"
-        "def broken(path):\n"
-        "    raise TypeError('boom')\n"
-        "store.open_pack = broken\n"
-        "from ketaref.gui.app import run\n"
-        f"sys.exit(run({str(pack_path)!r}, smoke=True))\n"
-    )
-    done = run(["-c", code], tmp_path)
+    setup = "from ketaref import store\ndef broken(path):\n    raise TypeError('boom')\nstore.open_pack = broken\n"
+    done = smoke_after(setup, pack_path, tmp_path)
     assert 1 == done.returncode
     assert "The pack could not be opened" in done.stderr
     assert "TypeError: boom" in done.stderr
