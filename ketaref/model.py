@@ -154,8 +154,9 @@ class SearchResult(NamedTuple):
     unmatched: tuple[str, ...] = ()
     matched_query: str | None = None
     absent: tuple[str, ...] = ()
-    # The starts of the words the results were found by, synonyms included ("blood", "pressur" for BP), longest
-    # first: what the window marks in a card opened from the results.
+    # What the results were found by, as search.text.mark_pattern reads it: each word start and synonym phrase
+    # ("minut", "blood pressure"), a trailing space when it matches whole ("bp "), longest first: what the window
+    # marks in a card opened from the results.
     terms: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, object]:
